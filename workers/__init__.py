@@ -1,0 +1,1 @@
+"""The worker process and pit's composition root: settings, logging, database, client."""

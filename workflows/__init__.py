@@ -1,0 +1,1 @@
+"""Temporal workflows: AgreementWorkflow and ZoneWorkflow (deterministic orchestration)."""

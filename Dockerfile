@@ -1,0 +1,24 @@
+# pit's image: the same install as the README's `make run`, without the dev extras.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIT_LOG_FORMAT=json \
+    PIT_HOME=/var/lib/pit
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY domain ./domain
+COPY eventstore ./eventstore
+COPY workflows ./workflows
+COPY activities ./activities
+COPY workers ./workers
+COPY projections ./projections
+COPY cli ./cli
+COPY bench ./bench
+RUN pip install --no-cache-dir . \
+    && useradd --system --home /var/lib/pit pit \
+    && mkdir -p /var/lib/pit && chown pit /var/lib/pit
+USER pit
+ENTRYPOINT ["pit"]
+CMD ["up"]

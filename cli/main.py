@@ -1,0 +1,15 @@
+"""The `pit` command: operators' and auditors' entry point."""
+
+from __future__ import annotations
+
+import typer
+
+from cli.up import up
+
+app = typer.Typer(
+    name="pit",
+    help="pit: agreements of the SEZ 'Park of Innovative Technologies', Almaty.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.command()(up)

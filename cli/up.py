@@ -1,0 +1,41 @@
+"""`pit up`: bring pit's services up on this machine."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import threading
+
+import typer
+from rich.console import Console
+
+from workers.database import postgres
+from workers.logging import configure_logging
+from workers.settings import PitSettings
+
+
+def up() -> None:
+    """Start PostgreSQL (DATABASE_URL, else embedded under .pit/), migrate it, and say where it is.
+
+    With an embedded PostgreSQL, pit keeps it running until Ctrl-C.
+    """
+    from eventstore.migrations import apply_migrations
+
+    settings = PitSettings()
+    configure_logging(settings.log_format, settings.log_level)
+    console = Console()
+    with postgres(settings.database_url, settings.pit_home) as db:
+        applied = asyncio.run(apply_migrations(db.url))
+        console.print(f"[bold green]pit[/] PostgreSQL: {db.url}")
+        console.print(f"  migrations applied now: {len(applied)} (schema up to date)")
+        if not db.embedded:
+            return
+        console.print(f"  embedded cluster in {db.data_dir}; Ctrl-C stops it")
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        try:
+            while not stop.wait(1.0):
+                pass
+        except KeyboardInterrupt:
+            pass
+    raise typer.Exit(0)
