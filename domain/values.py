@@ -13,7 +13,9 @@ from pydantic import Field, PlainSerializer
 # Tenge with tiyn precision, never negative, below 10^15 KZT (a quadrillion).
 MoneyKZT = Annotated[
     Decimal,
-    Field(ge=Decimal(0), lt=Decimal(10) ** 15, max_digits=17, decimal_places=2, allow_inf_nan=False),
+    Field(
+        ge=Decimal(0), lt=Decimal(10) ** 15, max_digits=17, decimal_places=2, allow_inf_nan=False
+    ),
     PlainSerializer(lambda v: format(v, "f"), return_type=str, when_used="json"),
 ]
 
