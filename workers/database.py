@@ -26,7 +26,9 @@ class DatabaseLocation:
 
 
 @contextmanager
-def postgres(database_url: str | None, home: Path, name: str = "postgres") -> Iterator[DatabaseLocation]:
+def postgres(
+    database_url: str | None, home: Path, name: str = "postgres"
+) -> Iterator[DatabaseLocation]:
     """Yield the PostgreSQL to use; an embedded one is started for the block and stopped after.
 
     Args:
@@ -37,11 +39,12 @@ def postgres(database_url: str | None, home: Path, name: str = "postgres") -> It
     if database_url:
         yield DatabaseLocation(url=database_url, embedded=False)
         return
-    import pgserver  # imported here: it is only needed when no DATABASE_URL is given
+    # Imported here: it is only needed when no DATABASE_URL is given.
+    from pgserver.postgres_server import get_server
 
     data_dir = (home / name).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = pgserver.get_server(data_dir, cleanup_mode="stop")
+    server = get_server(data_dir, cleanup_mode="stop")
     log.info("embedded_postgres_started", data_dir=str(data_dir))
     try:
         yield DatabaseLocation(url=server.get_uri(), embedded=True, data_dir=data_dir)

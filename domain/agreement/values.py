@@ -1,0 +1,115 @@
+"""Small values the agreement's events and state share: due dates, findings, shortfalls.
+
+No floats: amounts and quantities are Decimals that serialise as plain decimal strings.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+
+from domain.agreement.vocabulary import (
+    BreachGroundKind,
+    FreeZoneOperation,
+    GoodsCategory,
+    ObligationMetric,
+)
+from domain.values import MoneyKZT
+
+# A planned or actual figure of an obligation (KZT, jobs or basis points), compared as a Decimal.
+Amount = Annotated[
+    Decimal,
+    Field(allow_inf_nan=False),
+    PlainSerializer(lambda v: format(v, "f"), return_type=str, when_used="json"),
+]
+
+# A quantity of goods in its unit of measure (pieces, kg, m³...), never negative.
+Quantity = Annotated[
+    Decimal,
+    Field(ge=Decimal(0), lt=Decimal(10) ** 15, decimal_places=6, allow_inf_nan=False),
+    PlainSerializer(lambda v: format(v, "f"), return_type=str, when_used="json"),
+]
+
+Text = Annotated[str, Field(min_length=1, max_length=5_000)]
+Reference = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class _Value(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Due(_Value):
+    """A due date and the legal basis of the term that set it.
+
+    The deadline runs until the end of that day in Almaty (``domain.calendar.end_of_day``).
+    """
+
+    on: date
+    legal_basis: tuple[str, ...]
+
+
+class Reason(_Value):
+    """One reason of a refusal, with its legal basis."""
+
+    code: str
+    message: str
+    legal_basis: tuple[str, ...]
+    field: str | None = None
+
+
+class ReportDue(_Value):
+    """The annual report on one year and the day it is due."""
+
+    year: int
+    due: Due
+
+
+class Shortfall(_Value):
+    """One obligation of one year that the actuals fell short of [Decree 1166 Reg. §9.10]."""
+
+    year: int
+    metric: ObligationMetric
+    planned: Amount
+    actual: Amount
+
+
+class BreachGround(_Value):
+    """An open monitoring issue that may ground a breach notice.
+
+    ``reference`` says which: the metric of a shortfall, the year of an overdue report, the id of
+    a site visit.
+    """
+
+    kind: BreachGroundKind
+    year: int | None = None
+    reference: str
+
+
+class GoodsConsumption(_Value):
+    """A declaration of goods imported under the free customs zone regime and consumed
+    [Decree 1166 Reg. §9.9, §13].
+
+    ``hs_code`` is the code of the Commodity Nomenclature of Foreign Economic Activity, 4 to 10
+    digits. What may be imported (``category``) and done with it (``operation``) are the lists of
+    Reg. §13.
+    """
+
+    description: Annotated[str, Field(min_length=2, max_length=2_000)]
+    hs_code: Annotated[str, Field(pattern=r"^\d{4,10}$")]
+    unit: Annotated[str, Field(min_length=1, max_length=20)]
+    quantity_imported: Quantity
+    value_imported_kzt: MoneyKZT
+    quantity_consumed: Quantity
+    consumption: Annotated[str, Field(min_length=2, max_length=2_000, description="How")]
+    category: GoodsCategory
+    operation: FreeZoneOperation
+    excisable: bool
+
+    @model_validator(mode="after")
+    def _consumed_at_most_imported(self) -> GoodsConsumption:
+        if self.quantity_consumed > self.quantity_imported:
+            raise ValueError("quantity_consumed cannot exceed quantity_imported")
+        return self
