@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import signal
 import threading
 
@@ -25,7 +24,7 @@ def up() -> None:
     configure_logging(settings.log_format, settings.log_level)
     console = Console()
     with postgres(settings.database_url, settings.pit_home) as db:
-        applied = asyncio.run(apply_migrations(db.url))
+        applied = apply_migrations(db.url)
         console.print(f"[bold green]pit[/] PostgreSQL: {db.url}")
         console.print(f"  migrations applied now: {len(applied)} (schema up to date)")
         if not db.embedded:
