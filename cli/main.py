@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from cli.db import db_app
 from cli.up import up
 
 app = typer.Typer(
@@ -13,3 +14,4 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command()(up)
+app.add_typer(db_app, name="db")

@@ -1,0 +1,30 @@
+"""`pit db`: the event store's database (schema migrations)."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+db_app = typer.Typer(help="The event store's PostgreSQL database.", no_args_is_help=True)
+
+
+@db_app.command()
+def migrate() -> None:
+    """Apply the event store's migrations to the database named by DATABASE_URL."""
+    dsn = os.environ.get("DATABASE_URL")
+    if not dsn:
+        typer.echo(
+            "DATABASE_URL is not set: set it to the PostgreSQL URL to migrate, "
+            "e.g. postgresql://user@host:5432/pit",
+            err=True,
+        )
+        raise typer.Exit(code=2)
+    # Imported here: nothing heavy runs when the CLI only shows help.
+    from eventstore.migrations import apply_migrations
+
+    applied = apply_migrations(dsn)
+    if applied:
+        typer.echo(f"applied {len(applied)} migration(s): {', '.join(applied)}")
+    else:
+        typer.echo("the event store schema is up to date")

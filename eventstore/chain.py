@@ -1,0 +1,118 @@
+"""The hash chain: per-part digests of an event, linked per stream.
+
+For every event::
+
+    header_digest   = SHA-256(JCS(header))      header = stream_id, stream_version, event_id,
+                                                         type, schema_version, recorded_at
+    data_digest     = SHA-256(JCS(data))
+    metadata_digest = SHA-256(JCS(metadata))
+    hash            = SHA-256(prev_hash ‖ header_digest ‖ data_digest ‖ metadata_digest)
+
+with ``prev_hash`` the previous event's hash in the stream, or 32 zero bytes for version 1.
+Keeping the part digests next to the event lets verification say which part changed.
+docs/audit-format.md is the normative description; this module and the SQL function
+``pit_append`` are two implementations of it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from eventstore.canonical import canonical_payload
+from eventstore.model import EventMetadata, NewEvent, format_utc
+from eventstore.payload import check_json_object
+
+GENESIS_HASH = bytes(32)
+"""``prev_hash`` of every stream's first event."""
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedEvent:
+    """A new event's canonical bytes and the digests that do not depend on the stream.
+
+    Attributes:
+        event: the event as given.
+        data_json: JCS bytes of its data.
+        metadata_json: JCS bytes of its metadata object.
+        data_digest: SHA-256 of ``data_json``.
+        metadata_digest: SHA-256 of ``metadata_json``.
+    """
+
+    event: NewEvent
+    data_json: bytes
+    metadata_json: bytes
+    data_digest: bytes
+    metadata_digest: bytes
+
+
+def encode_event(event: NewEvent) -> EncodedEvent:
+    """Check an event against the payload rules again and compute its canonical parts.
+
+    The rules run again here because ``data`` is a mutable dict that may have changed since
+    the ``NewEvent`` was built (or the model was built without validation).
+
+    Raises:
+        PayloadError: naming the field and the rule.
+    """
+    check_json_object(event.data, "data")
+    data_json = canonical_payload(event.data, "data")
+    metadata_json, metadata_digest = encode_metadata(event.metadata)
+    return EncodedEvent(
+        event=event,
+        data_json=data_json,
+        metadata_json=metadata_json,
+        data_digest=hashlib.sha256(data_json).digest(),
+        metadata_digest=metadata_digest,
+    )
+
+
+# The events of one decision share their metadata, and EventMetadata is frozen with immutable
+# fields, so its encoding can be reused across a batch.
+@functools.lru_cache(maxsize=256)
+def encode_metadata(metadata: EventMetadata) -> tuple[bytes, bytes]:
+    """The canonical bytes of a metadata object and their SHA-256 digest.
+
+    Raises:
+        PayloadError: a metadata field breaks a payload rule (e.g. a NUL character).
+    """
+    as_json = metadata.to_json_object()
+    check_json_object(as_json, "metadata")
+    encoded = canonical_payload(as_json, "metadata")
+    return encoded, hashlib.sha256(encoded).digest()
+
+
+def header_json(
+    stream_id: str,
+    stream_version: int,
+    event_id: UUID,
+    event_type: str,
+    schema_version: int,
+    recorded_at: datetime,
+) -> bytes:
+    """JCS bytes of an event's header object.
+
+    Built by formatting rather than by a JSON encoder: stream ids, types and uuids are
+    restricted to characters JSON never escapes, so this equals JCS (a property test checks it)
+    and it is what the SQL function builds the same way.
+    """
+    return (
+        f'{{"event_id":"{event_id}","recorded_at":"{format_utc(recorded_at)}",'
+        f'"schema_version":{schema_version},"stream_id":"{stream_id}",'
+        f'"stream_version":{stream_version},"type":"{event_type}"}}'
+    ).encode()
+
+
+def digest(part: bytes) -> bytes:
+    """SHA-256 of one part's canonical bytes."""
+    return hashlib.sha256(part).digest()
+
+
+def link_hash(
+    prev_hash: bytes, header_digest: bytes, data_digest: bytes, metadata_digest: bytes
+) -> bytes:
+    """The chain link: SHA-256(prev_hash ‖ header_digest ‖ data_digest ‖ metadata_digest)."""
+    return hashlib.sha256(prev_hash + header_digest + data_digest + metadata_digest).digest()

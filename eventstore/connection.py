@@ -1,0 +1,82 @@
+"""How the store's connections are set up: JSON codecs and the application's role."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeAlias
+
+import asyncpg
+import orjson
+from asyncpg.pool import PoolConnectionProxy
+
+from eventstore import sql
+
+APP_ROLE = "pit_app"
+"""The role with INSERT and SELECT only on events (created by the migrations)."""
+
+Connection: TypeAlias = "asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]"
+"""A connection of its own or one borrowed from the pool; both run the same queries."""
+
+InitCallback: TypeAlias = Callable[
+    ["asyncpg.Connection[asyncpg.Record]"], Coroutine[Any, Any, None]
+]
+
+_ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+_JSONB_BINARY_VERSION = b"\x01"
+
+
+def _encode_jsonb(value: Any) -> bytes:
+    # The store passes canonical JSON bytes it has already hashed: send exactly those.
+    if isinstance(value, bytes):
+        return _JSONB_BINARY_VERSION + value
+    return _JSONB_BINARY_VERSION + orjson.dumps(value)
+
+
+def _decode_jsonb(value: bytes) -> Any:
+    return orjson.loads(memoryview(value)[1:])
+
+
+async def set_codecs(connection: Connection) -> None:
+    """Make jsonb travel as canonical bytes out and as Python objects (via orjson) in."""
+    await connection.set_type_codec(
+        "jsonb",
+        encoder=_encode_jsonb,
+        decoder=_decode_jsonb,
+        schema="pg_catalog",
+        format="binary",
+    )
+
+
+def connection_setup(app_role: str | None) -> InitCallback:
+    """The pool's ``init``: codecs, then ``SET ROLE app_role`` when the login may assume it.
+
+    Running as the application role means the database itself refuses any UPDATE, DELETE
+    or TRUNCATE the code might attempt, whatever login the operator configured.
+
+    Args:
+        app_role: the role to assume, or None to stay the login user.
+
+    Raises:
+        ValueError: for a role name that is not a plain lower-case identifier.
+    """
+    if app_role is not None and _ROLE_NAME.fullmatch(app_role) is None:
+        raise ValueError(f"not a plain role name: {app_role!r}")
+
+    async def init(connection: asyncpg.Connection[asyncpg.Record]) -> None:
+        await set_codecs(connection)
+        if app_role is not None and await connection.fetchval(sql.MAY_SET_ROLE, app_role):
+            await connection.execute(f"SET ROLE {app_role}")
+
+    return init
+
+
+async def keep_session(connection: asyncpg.Connection[asyncpg.Record]) -> None:
+    """The pool's ``reset``: nothing beyond what asyncpg always does on release.
+
+    asyncpg always rolls back an open transaction and drops listener callbacks when a
+    connection returns to the pool; its default reset adds a round trip (``RESET ALL``,
+    ``UNLISTEN *``...) that would double the cost of a single-statement append. The store
+    changes no session state after ``init`` (and must keep its ``SET ROLE``).
+    """

@@ -1,0 +1,148 @@
+"""What the store takes in and gives back: new events, recorded events, their metadata."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+
+from eventstore.errors import PayloadError
+from eventstore.payload import check_json_object
+
+EVENT_TYPE_PATTERN = r"^[A-Za-z][A-Za-z0-9_.:-]{0,99}$"
+"""A stable type string such as ``agreement.signed``; never a Python import path."""
+
+MAX_SCHEMA_VERSION = 32767
+
+_EVENT_TYPE = re.compile(EVENT_TYPE_PATTERN)
+
+
+def format_utc(moment: datetime) -> str:
+    """Format an aware datetime as the store writes it: UTC, microseconds, ``Z``.
+
+    One fixed format keeps hashes independent of the offset a caller happened to use.
+    """
+    # isoformat with a fixed timespec is several times faster than strftime; the offset it
+    # appends for UTC ("+00:00") becomes "Z".
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")[:-6] + "Z"
+
+
+class EventMetadata(BaseModel):
+    """Who recorded an event, when it happened in business time, and under which rules.
+
+    Attributes:
+        actor_id: the authenticated actor (a person's id, or ``pit`` for the system).
+        actor_role: the actor's role (``applicant``, ``reviewer``, ``system``...).
+        occurred_at: business time, from the workflow's clock.
+        legal_basis: the legal-basis tags the decision rests on.
+        rule_set_version: the version of the zone's rules that decided.
+        correlation_id: ties together everything one request caused.
+        causation_id: the id of the command or event that caused this one.
+        workflow_id: the Temporal workflow that appended the event.
+        run_id: that workflow's run.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    actor_id: str = Field(min_length=1, max_length=200)
+    actor_role: str = Field(min_length=1, max_length=50)
+    occurred_at: AwareDatetime
+    legal_basis: tuple[str, ...] = ()
+    rule_set_version: str = Field(min_length=1, max_length=100)
+    correlation_id: str = Field(min_length=1, max_length=200)
+    causation_id: str | None = Field(default=None, min_length=1, max_length=200)
+    workflow_id: str | None = Field(default=None, min_length=1, max_length=200)
+    run_id: str | None = Field(default=None, min_length=1, max_length=200)
+
+    def to_json_object(self) -> dict[str, Any]:
+        """The metadata as the JSON object that is stored and hashed (every key present)."""
+        return {
+            "actor_id": self.actor_id,
+            "actor_role": self.actor_role,
+            "occurred_at": format_utc(self.occurred_at),
+            "legal_basis": list(self.legal_basis),
+            "rule_set_version": self.rule_set_version,
+            "correlation_id": self.correlation_id,
+            "causation_id": self.causation_id,
+            "workflow_id": self.workflow_id,
+            "run_id": self.run_id,
+        }
+
+
+class NewEvent(BaseModel):
+    """An event to append. Its data is checked against the payload rules on construction.
+
+    Attributes:
+        event_id: the idempotency key; workflows derive it deterministically.
+        type: a stable type string, e.g. ``agreement.signed``.
+        schema_version: the version of ``type``'s data shape, from 1.
+        data: the event's JSON object (no floats, see docs/audit-format.md).
+        metadata: who, when and under which rules.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    event_id: UUID
+    type: str
+    schema_version: int
+    data: dict[str, Any]
+    metadata: EventMetadata
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _type_is_stable_string(cls, value: object) -> object:
+        if not isinstance(value, str) or _EVENT_TYPE.fullmatch(value) is None:
+            raise PayloadError("type", f"must match {EVENT_TYPE_PATTERN}")
+        return value
+
+    @field_validator("schema_version", mode="before")
+    @classmethod
+    def _schema_version_in_range(cls, value: object) -> object:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not 1 <= value <= MAX_SCHEMA_VERSION
+        ):
+            raise PayloadError("schema_version", f"must be an int in 1..{MAX_SCHEMA_VERSION}")
+        return value
+
+    @field_validator("data", mode="before")
+    @classmethod
+    def _data_follows_payload_rules(cls, value: object) -> object:
+        check_json_object(value, "data")
+        return value
+
+
+class RecordedEvent(BaseModel):
+    """An event as the store recorded it.
+
+    Attributes:
+        global_position: the database's position over all streams (not hashed).
+        stream_id: the stream it belongs to.
+        stream_version: its position in the stream, 1, 2, 3... without gaps.
+        event_id: its idempotency key.
+        type: its stable type string.
+        schema_version: the data shape's version it was written with (kept forever).
+        data: its JSON object, as written (upcasting happens in the codec).
+        metadata: who, when and under which rules.
+        recorded_at: the database's clock when the append ran.
+        prev_hash: the previous event's ``hash`` in the stream (32 zero bytes for version 1).
+        hash: this event's link in the stream's hash chain.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    global_position: int
+    stream_id: str
+    stream_version: int
+    event_id: UUID
+    type: str
+    schema_version: int
+    data: dict[str, Any]
+    metadata: EventMetadata
+    recorded_at: AwareDatetime
+    prev_hash: bytes
+    hash: bytes

@@ -1,0 +1,287 @@
+"""The event store on PostgreSQL (asyncpg): the record of truth auditors rely on."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self
+
+import asyncpg
+
+from eventstore import sql
+from eventstore.appending import PriorRecord, prepare_append, resolve_replay
+from eventstore.chain import EncodedEvent
+from eventstore.connection import APP_ROLE, Connection, connection_setup, keep_session
+from eventstore.errors import WrongExpectedVersion
+from eventstore.model import EventMetadata, NewEvent, RecordedEvent
+from eventstore.notifier import WakeUpNotifier
+from eventstore.pg_errors import unavailable_as_store_error
+from eventstore.pg_verify import verify_database
+from eventstore.store import AppendResult
+from eventstore.streams import ANY, ExpectedVersion, validate_stream_id
+from eventstore.verification import VerificationReport
+
+# An append at ANY version races only with other appends to the same stream; retrying a few
+# times settles it, and a stream hot enough to lose every time needs an exact version anyway.
+_ANY_VERSION_ATTEMPTS = 5
+
+
+def row_to_recorded(row: asyncpg.Record, offset: int = 0) -> RecordedEvent:
+    """Build a RecordedEvent from a row selecting ``sql.EVENT_COLUMNS`` from ``offset`` on.
+
+    The row was validated when it was written (and is covered by the hash chain), so the
+    model is built without validating it again; only the metadata is parsed.
+    """
+    return RecordedEvent.model_construct(
+        global_position=row[offset],
+        stream_id=row[offset + 1],
+        stream_version=row[offset + 2],
+        event_id=row[offset + 3],
+        type=row[offset + 4],
+        schema_version=row[offset + 5],
+        data=row[offset + 6],
+        metadata=EventMetadata.model_validate(row[offset + 7]),
+        recorded_at=row[offset + 8],
+        prev_hash=row[offset + 9],
+        hash=row[offset + 10],
+    )
+
+
+class PostgresEventStore:
+    """An append-only, hash-chained event log in one PostgreSQL table.
+
+    Open with :meth:`open` (or use as an async context manager); the schema must have been
+    migrated (:func:`eventstore.migrations.apply_migrations`).
+    """
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool[asyncpg.Record],
+        dsn: str,
+        *,
+        notifier: WakeUpNotifier | None = None,
+    ) -> None:
+        """Wrap an open pool whose connections were set up by ``connection_setup``.
+
+        Prefer :meth:`open`, which builds the pool and the notifier.
+        """
+        self._pool = pool
+        self._dsn = dsn
+        self._notifier = notifier
+
+    @classmethod
+    async def open(
+        cls,
+        dsn: str,
+        *,
+        min_size: int = 2,
+        max_size: int = 10,
+        app_role: str | None = APP_ROLE,
+        notify: bool = True,
+        connect_timeout: float = 10.0,
+    ) -> Self:
+        """Connect a pool and return a store using it.
+
+        Args:
+            dsn: a ``postgresql://`` URL.
+            min_size: connections opened at once (also proves the database is reachable).
+            max_size: most connections the pool opens.
+            app_role: role to ``SET ROLE`` to when the login may (None: stay the login).
+            notify: send coalesced LISTEN/NOTIFY wake-ups for subscribers after appends.
+            connect_timeout: seconds to wait for a connection.
+
+        Raises:
+            StoreUnavailable: the database cannot be reached.
+        """
+        async with unavailable_as_store_error("opening the event store"):
+            pool = await asyncpg.create_pool(
+                dsn,
+                min_size=min_size,
+                max_size=max_size,
+                init=connection_setup(app_role),
+                reset=keep_session,
+                timeout=connect_timeout,
+                # The store's statements are point lookups by key whose best plan never depends
+                # on the values; without this, PostgreSQL may re-plan the append statement on
+                # every execution, which costs more than executing it.
+                server_settings={"plan_cache_mode": "force_generic_plan"},
+            )
+        notifier = WakeUpNotifier(dsn) if notify else None
+        if notifier is not None:
+            notifier.start()
+        return cls(pool, dsn, notifier=notifier)
+
+    @property
+    def dsn(self) -> str:
+        """The URL the store connects to (subscriptions open their LISTEN connection there)."""
+        return self._dsn
+
+    async def close(self) -> None:
+        """Stop the notifier and close the pool."""
+        if self._notifier is not None:
+            await self._notifier.close()
+        await self._pool.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    @asynccontextmanager
+    async def connection(self, what: str) -> AsyncIterator[Connection]:
+        """A pooled connection; connection failures inside become StoreUnavailable.
+
+        Args:
+            what: what the caller is doing, for the error message.
+        """
+        async with unavailable_as_store_error(what), self._pool.acquire() as connection:
+            yield connection
+
+    async def append(
+        self, stream_id: str, events: Sequence[NewEvent], expected_version: ExpectedVersion
+    ) -> AppendResult:
+        """Append events atomically, in one round trip; see :class:`eventstore.store.EventStore`.
+
+        The append is a single INSERT statement (eventstore/sql.py), which is its own
+        transaction: no BEGIN/COMMIT round trips are needed for a batch to be all-or-nothing.
+        """
+        encoded = prepare_append(stream_id, events, expected_version)
+        statement, arguments = _append_statement(stream_id, encoded, expected_version)
+        attempts = _ANY_VERSION_ATTEMPTS if expected_version is ANY else 1
+        async with unavailable_as_store_error("appending"), self._pool.acquire() as connection:
+            for _ in range(attempts):
+                try:
+                    rows = await connection.fetch(statement, *arguments)
+                except asyncpg.UniqueViolationError:
+                    rows = []
+                if rows:
+                    if len(rows) > 1:
+                        rows.sort(key=lambda row: int(row[0]))
+                    if self._notifier is not None:
+                        self._notifier.poke()
+                    return AppendResult(
+                        stream_id=stream_id,
+                        global_positions=tuple(row[0] for row in rows),
+                        stream_version=rows[-1][1],
+                    )
+                # Refused: a stale or future expected version, or event ids already recorded.
+                outcome = await self._explain_refusal(
+                    connection, stream_id, encoded, expected_version
+                )
+                if isinstance(outcome, AppendResult):
+                    return outcome
+                refusal = outcome
+        raise refusal
+
+    async def _explain_refusal(
+        self,
+        connection: Connection,
+        stream_id: str,
+        encoded: Sequence[EncodedEvent],
+        expected_version: ExpectedVersion,
+    ) -> AppendResult | WrongExpectedVersion:
+        """After the database refused an append: an idempotent replay, or the actual version.
+
+        Raises:
+            EventIdConflict: an event id is already recorded with other content.
+        """
+        rows = await connection.fetch(sql.PRIOR_RECORDS, [item.event.event_id for item in encoded])
+        prior = {row[0]: PriorRecord(*row) for row in rows}
+        replay = resolve_replay(stream_id, encoded, prior)
+        if replay is not None:
+            return replay
+        actual: int = await connection.fetchval(sql.CURRENT_VERSION, stream_id)
+        expected: int | str = "any" if expected_version is ANY else expected_version
+        return WrongExpectedVersion(stream_id, expected, actual)
+
+    async def read_stream(
+        self,
+        stream_id: str,
+        from_version: int = 1,
+        *,
+        occurred_until: datetime | None = None,
+        recorded_until: datetime | None = None,
+    ) -> list[RecordedEvent]:
+        """Read a stream in version order; see :class:`eventstore.store.EventStore`."""
+        validate_stream_id(stream_id)
+        async with self.connection("reading a stream") as connection:
+            rows = await connection.fetch(
+                sql.READ_STREAM, stream_id, from_version, occurred_until, recorded_until
+            )
+        return [row_to_recorded(row) for row in rows]
+
+    async def stream_version(self, stream_id: str) -> int:
+        """The stream's current version; 0 when it has no events."""
+        validate_stream_id(stream_id)
+        async with self.connection("reading a stream version") as connection:
+            version: int = await connection.fetchval(sql.CURRENT_VERSION, stream_id)
+        return version
+
+    async def read_all(self, from_position: int = 1, limit: int = 1000) -> list[RecordedEvent]:
+        """Read events by global position; see :class:`eventstore.store.EventStore`."""
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        async with self.connection("reading all events") as connection:
+            rows = await connection.fetch(sql.READ_ALL, from_position, limit)
+        return [row_to_recorded(row) for row in rows]
+
+    async def verify(self, *, processes: int | None = None) -> VerificationReport:
+        """Recompute every stream's hash chain from the stored columns.
+
+        Args:
+            processes: worker processes to spread streams over (None: one per core for large
+                logs, none for small ones).
+
+        Raises:
+            StoreUnavailable: the database cannot be reached.
+        """
+        async with unavailable_as_store_error("verifying"):
+            return await verify_database(self._dsn, processes=processes)
+
+
+def _append_statement(
+    stream_id: str, encoded: Sequence[EncodedEvent], expected_version: ExpectedVersion
+) -> tuple[str, tuple[Any, ...]]:
+    """The append statement for this batch shape and its arguments."""
+    at_version: tuple[int, ...]
+    if len(encoded) == 1:
+        item = encoded[0]
+        event = item.event
+        if expected_version is ANY:
+            statement, at_version = sql.APPEND_ONE_AT_END, ()
+        elif expected_version == 0:
+            statement, at_version = sql.APPEND_ONE_NEW_STREAM, ()
+        else:
+            statement, at_version = sql.APPEND_ONE_AT_VERSION, (expected_version,)
+        return statement, (
+            stream_id,
+            *at_version,
+            event.event_id,
+            event.type,
+            event.schema_version,
+            item.data_json,
+            item.metadata_json,
+            item.data_digest,
+            item.metadata_digest,
+        )
+    at_version = () if expected_version is ANY else (expected_version,)
+    statement = sql.APPEND_MANY_AT_END if expected_version is ANY else sql.APPEND_MANY_AT_VERSION
+    return statement, (
+        stream_id,
+        *at_version,
+        [item.event.event_id for item in encoded],
+        [item.event.type for item in encoded],
+        [item.event.schema_version for item in encoded],
+        [item.data_json for item in encoded],
+        [item.metadata_json for item in encoded],
+        [item.data_digest for item in encoded],
+        [item.metadata_digest for item in encoded],
+    )
