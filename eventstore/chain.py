@@ -52,14 +52,20 @@ class EncodedEvent:
 def encode_event(event: NewEvent) -> EncodedEvent:
     """Check an event against the payload rules again and compute its canonical parts.
 
-    The rules run again here because ``data`` is a mutable dict that may have changed since
-    the ``NewEvent`` was built (or the model was built without validation).
+    ``data`` is a mutable dict that may have changed since the ``NewEvent`` was built: when
+    its canonical bytes differ from those that passed the rules then, the rules run again.
 
     Raises:
         PayloadError: naming the field and the rule.
     """
-    check_json_object(event.data, "data")
-    data_json = canonical_payload(event.data, "data")
+    try:
+        data_json = canonical_payload(event.data, "data")
+    except (TypeError, ValueError):  # orjson refuses what the rules refuse too: say which
+        data_json = b""
+    if data_json != event.checked_data_json:
+        # The data dict changed after the event was built: apply the rules again.
+        check_json_object(event.data, "data")
+        data_json = canonical_payload(event.data, "data")
     metadata_json, metadata_digest = encode_metadata(event.metadata)
     return EncodedEvent(
         event=event,

@@ -24,28 +24,33 @@ InitCallback: TypeAlias = Callable[
 
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
-_JSONB_BINARY_VERSION = b"\x01"
 
-
-def _encode_jsonb(value: Any) -> bytes:
+def _encode_json(value: Any) -> bytes:
     # The store passes canonical JSON bytes it has already hashed: send exactly those.
     if isinstance(value, bytes):
-        return _JSONB_BINARY_VERSION + value
-    return _JSONB_BINARY_VERSION + orjson.dumps(value)
+        return value
+    return orjson.dumps(value)
 
 
-def _decode_jsonb(value: bytes) -> Any:
-    return orjson.loads(memoryview(value)[1:])
+def _raw_bytes(value: bytes) -> bytes:
+    return value
 
 
 async def set_codecs(connection: Connection) -> None:
-    """Make jsonb travel as canonical bytes out and as Python objects (via orjson) in."""
+    """Make json travel as canonical bytes out and as Python objects (via orjson) in.
+
+    The binary form of PostgreSQL's ``json`` is its text as stored, so what goes out is what
+    was hashed and what comes back is byte for byte what is stored.
+    """
     await connection.set_type_codec(
-        "jsonb",
-        encoder=_encode_jsonb,
-        decoder=_decode_jsonb,
-        schema="pg_catalog",
-        format="binary",
+        "json", encoder=_encode_json, decoder=orjson.loads, schema="pg_catalog", format="binary"
+    )
+
+
+async def set_raw_json_codecs(connection: Connection) -> None:
+    """Make json come back as the stored bytes, undecoded: what verification hashes."""
+    await connection.set_type_codec(
+        "json", encoder=_encode_json, decoder=_raw_bytes, schema="pg_catalog", format="binary"
     )
 
 

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
+from eventstore.canonical import canonical_payload
 from eventstore.errors import PayloadError
 from eventstore.payload import check_json_object
 
@@ -91,6 +92,24 @@ class NewEvent(BaseModel):
     data: dict[str, Any]
     metadata: EventMetadata
 
+    # The canonical bytes of ``data`` as checked: appending compares against them instead of
+    # walking the payload rules a second time (data is a dict, so it could change after).
+    _checked_data_json: bytes = PrivateAttr(default=b"")
+
+    def model_post_init(self, context: Any, /) -> None:
+        """Apply the payload rules to ``data`` and keep the canonical bytes that passed.
+
+        Here rather than in a field validator so that ``model_construct`` (which skips
+        validators but not this) cannot produce an event whose bytes were never checked.
+        """
+        check_json_object(self.data, "data")
+        self._checked_data_json = canonical_payload(self.data, "data")
+
+    @property
+    def checked_data_json(self) -> bytes:
+        """The canonical (RFC 8785) bytes of ``data`` as it was when it passed the rules."""
+        return self._checked_data_json
+
     @field_validator("type", mode="before")
     @classmethod
     def _type_is_stable_string(cls, value: object) -> object:
@@ -107,12 +126,6 @@ class NewEvent(BaseModel):
             or not 1 <= value <= MAX_SCHEMA_VERSION
         ):
             raise PayloadError("schema_version", f"must be an int in 1..{MAX_SCHEMA_VERSION}")
-        return value
-
-    @field_validator("data", mode="before")
-    @classmethod
-    def _data_follows_payload_rules(cls, value: object) -> object:
-        check_json_object(value, "data")
         return value
 
 

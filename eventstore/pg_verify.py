@@ -18,7 +18,7 @@ import asyncpg
 import orjson
 
 from eventstore import sql
-from eventstore.connection import Connection, set_codecs
+from eventstore.connection import Connection, set_raw_json_codecs
 from eventstore.verification import ChainVerifier, VerificationReport, report_from_json
 
 CHUNK_ROWS = 2000
@@ -53,7 +53,7 @@ async def verify_database(dsn: str, *, processes: int | None = None) -> Verifica
             if processes is None:
                 processes = (os.cpu_count() or 1) if estimate >= PARALLEL_FROM_EVENTS else 1
             if processes <= 1:
-                await set_codecs(coordinator)
+                await set_raw_json_codecs(coordinator)
                 return await verify_range(coordinator, "", None)
             snapshot = await coordinator.fetchval("SELECT pg_export_snapshot()")
             bounds = await _range_bounds(coordinator, estimate, processes)
@@ -102,7 +102,7 @@ async def verify_range_in_snapshot(
     """Verify streams with ``low <= stream_id < high`` inside an exported snapshot."""
     connection = await asyncpg.connect(dsn)
     try:
-        await set_codecs(connection)
+        await set_raw_json_codecs(connection)
         async with connection.transaction(isolation="repeatable_read", readonly=True):
             await connection.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
             return await verify_range(connection, low, high)

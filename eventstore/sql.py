@@ -108,7 +108,7 @@ WITH RECURSIVE previous AS (
 ),
 input AS (
     SELECT *
-      FROM unnest($3::uuid[], $4::text[], $5::integer[], $6::jsonb[], $7::jsonb[],
+      FROM unnest($3::uuid[], $4::text[], $5::integer[], $6::json[], $7::json[],
                   $8::bytea[], $9::bytea[])
            WITH ORDINALITY AS u(event_id, type, schema_version, data, metadata,
                                 data_digest, metadata_digest, ord)
@@ -160,7 +160,7 @@ WITH RECURSIVE previous AS (
 ),
 input AS (
     SELECT *
-      FROM unnest($2::uuid[], $3::text[], $4::integer[], $5::jsonb[], $6::jsonb[],
+      FROM unnest($2::uuid[], $3::text[], $4::integer[], $5::json[], $6::json[],
                   $7::bytea[], $8::bytea[])
            WITH ORDINALITY AS u(event_id, type, schema_version, data, metadata,
                                 data_digest, metadata_digest, ord)

@@ -24,7 +24,6 @@ from uuid import UUID
 
 import orjson
 
-from eventstore.canonical import canonical_json
 from eventstore.chain import GENESIS_HASH, header_json
 
 MAX_REPORTED_FAILURES = 1000
@@ -46,7 +45,9 @@ VERIFY_COLUMNS = (
     "hash",
 )
 
-VerifyRow = tuple[str, int, UUID, str, int, Any, Any, datetime, bytes, bytes, bytes, bytes, bytes]
+VerifyRow = tuple[
+    str, int, UUID, str, int, bytes, bytes, datetime, bytes, bytes, bytes, bytes, bytes
+]
 """One stored event in :data:`VERIFY_COLUMNS` order (asyncpg records index the same way)."""
 
 
@@ -158,8 +159,9 @@ class ChainVerifier:
             header = sha256(
                 header_json(stream_id, version, event_id, event_type, schema_version, recorded_at)
             ).digest()
-            data_digest = sha256(canonical_json(data)).digest()
-            metadata_digest = sha256(canonical_json(metadata)).digest()
+            # data and metadata are the stored bytes: the canonical text the writer hashed.
+            data_digest = sha256(data).digest()
+            metadata_digest = sha256(metadata).digest()
             if (
                 version == self._next_version
                 and prev_hash == self._prev_hash

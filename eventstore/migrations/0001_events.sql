@@ -8,7 +8,7 @@
 
 DO $$
 BEGIN
-    -- jsonb must keep every string exactly as the client hashed it.
+    -- The JSON columns must hold exactly the UTF-8 bytes the client hashed.
     IF current_setting('server_encoding') <> 'UTF8' THEN
         RAISE EXCEPTION 'pit needs a UTF8 database, this one is %',
             current_setting('server_encoding');
@@ -24,8 +24,12 @@ CREATE TABLE events (
     event_id uuid NOT NULL,
     type text COLLATE "C" NOT NULL,
     schema_version integer NOT NULL,
-    data jsonb NOT NULL,
-    metadata jsonb NOT NULL,
+    -- json, not jsonb: json keeps the exact text it is given, and the store gives it the
+    -- canonical (RFC 8785) bytes it hashed, so a digest is SHA-256 of the stored bytes and
+    -- verification never re-parses or re-encodes a payload. jsonb would re-order keys and
+    -- re-space the text, and cost a parse and build on every insert.
+    data json NOT NULL,
+    metadata json NOT NULL,
     recorded_at timestamptz NOT NULL,
     header_digest bytea NOT NULL,
     data_digest bytea NOT NULL,

@@ -68,7 +68,7 @@ async def test_the_documented_program_names_a_changed_payload(
     try:
         await owner.execute("ALTER TABLE events DISABLE TRIGGER events_refuse_update_delete")
         await owner.execute(
-            "UPDATE events SET data = jsonb_set(data, '{jobs}', '13') "
+            "UPDATE events SET data = jsonb_set(data::jsonb, '{jobs}', '13')::json "
             "WHERE stream_id = 'agreement-audit-1' AND stream_version = 1"
         )
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import urlsplit
 
 import asyncpg
 import pytest
@@ -36,7 +37,7 @@ async def test_migrating_two_new_databases_at_once_copes_with_the_shared_role(
     admin = await asyncpg.connect(admin_dsn)
     try:
         for dsn in (first, second):
-            name = dsn.rsplit("/", 1)[1]
+            name = urlsplit(dsn).path.lstrip("/")
             await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
             await admin.execute(f'CREATE DATABASE "{name}"')
     finally:

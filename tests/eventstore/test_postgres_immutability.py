@@ -10,7 +10,7 @@ from eventstore.pg_errors import IMMUTABLE_EVENTS
 from tests.eventstore.builders import event, new_stream
 
 CHANGES = [
-    "UPDATE events SET data = '{}'::jsonb",
+    "UPDATE events SET data = '{}'::json",
     "DELETE FROM events",
     "TRUNCATE events",
 ]

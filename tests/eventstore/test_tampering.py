@@ -15,7 +15,7 @@ TAMPERING = {
     # stream: (statements run with the triggers disabled, expected version, expected reason)
     "agreement-t1-payload": (
         [
-            "UPDATE events SET data = jsonb_set(data, '{jobs}', '13') "
+            "UPDATE events SET data = jsonb_set(data::jsonb, '{jobs}', '13')::json "
             "WHERE stream_id = 'agreement-t1-payload' AND stream_version = 2"
         ],
         2,
@@ -23,7 +23,8 @@ TAMPERING = {
     ),
     "agreement-t2-metadata": (
         [
-            "UPDATE events SET metadata = jsonb_set(metadata, '{actor_id}', '\"approver-1\"') "
+            "UPDATE events SET metadata = "
+            "jsonb_set(metadata::jsonb, '{actor_id}', '\"approver-1\"')::json "
             "WHERE stream_id = 'agreement-t2-metadata' AND stream_version = 3"
         ],
         3,
