@@ -16,7 +16,6 @@ docs/audit-format.md is the normative description; this module and the SQL funct
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -76,19 +75,13 @@ def encode_event(event: NewEvent) -> EncodedEvent:
     )
 
 
-# The events of one decision share their metadata, and EventMetadata is frozen with immutable
-# fields, so its encoding can be reused across a batch.
-@functools.lru_cache(maxsize=256)
 def encode_metadata(metadata: EventMetadata) -> tuple[bytes, bytes]:
     """The canonical bytes of a metadata object and their SHA-256 digest.
 
     Raises:
         PayloadError: a metadata field breaks a payload rule (e.g. a NUL character).
     """
-    as_json = metadata.to_json_object()
-    check_json_object(as_json, "metadata")
-    encoded = canonical_payload(as_json, "metadata")
-    return encoded, hashlib.sha256(encoded).digest()
+    return metadata.canonical()
 
 
 def header_json(

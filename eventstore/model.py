@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -58,6 +59,35 @@ class EventMetadata(BaseModel):
     workflow_id: str | None = Field(default=None, min_length=1, max_length=200)
     run_id: str | None = Field(default=None, min_length=1, max_length=200)
 
+    # The canonical bytes that passed the payload rules and their digest, made once: the events
+    # of one decision share their metadata, and appending only has to confirm it is unchanged.
+    _checked_json: bytes = PrivateAttr(default=b"")
+    _checked_digest: bytes = PrivateAttr(default=b"")
+
+    def model_post_init(self, context: Any, /) -> None:
+        """Apply the payload rules (e.g. no NUL characters) and keep the canonical bytes."""
+        as_json = self.to_json_object()
+        check_json_object(as_json, "metadata")
+        self._checked_json = canonical_payload(as_json, "metadata")
+        self._checked_digest = hashlib.sha256(self._checked_json).digest()
+
+    def canonical(self) -> tuple[bytes, bytes]:
+        """The canonical (RFC 8785) bytes of this metadata and their SHA-256 digest.
+
+        Raises:
+            PayloadError: a field breaks a payload rule (only possible for a copy made with
+                ``model_copy(update=...)``, which skips validation).
+        """
+        encoded = canonical_payload(self.to_json_object(), "metadata")
+        # One look-up of pydantic's private dict: attribute access to private fields goes
+        # through __getattr__ and costs more than the whole encoding.
+        checked = self.__pydantic_private__ or {}
+        if encoded == checked.get("_checked_json"):
+            digest: bytes = checked["_checked_digest"]
+            return encoded, digest
+        check_json_object(self.to_json_object(), "metadata")
+        return encoded, hashlib.sha256(encoded).digest()
+
     def to_json_object(self) -> dict[str, Any]:
         """The metadata as the JSON object that is stored and hashed (every key present)."""
         return {
@@ -108,7 +138,8 @@ class NewEvent(BaseModel):
     @property
     def checked_data_json(self) -> bytes:
         """The canonical (RFC 8785) bytes of ``data`` as it was when it passed the rules."""
-        return self._checked_data_json
+        checked: bytes = (self.__pydantic_private__ or {}).get("_checked_data_json", b"")
+        return checked
 
     @field_validator("type", mode="before")
     @classmethod

@@ -96,8 +96,60 @@ SELECT $1, l.version, $2, $3, $4, $5, $6, statement_timestamp(), l.header_digest
 RETURNING global_position, stream_version
 """
 
-# Batches: the arguments are arrays, one element per event in order; the chain is a
-# recursive walk over them. $1 stream, $2 expected version, $3.. arrays as above.
+# Batches: the arguments are arrays, one element per event in order. Header digests are
+# computed set-wise (the timestamp formatted once); only the chain link is sequential, a
+# recursion over one array of each event's three digests (no join per step).
+_APPEND_MANY_BODY = """,
+stamp AS (
+    SELECT statement_timestamp() AS recorded_at,
+           to_char(statement_timestamp() AT TIME ZONE 'UTC',
+                   'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS recorded_text
+),
+input AS (
+    SELECT u.*, p.version + u.ord AS version,
+           sha256(convert_to(
+               '{{"event_id":"' || u.event_id
+               || '","recorded_at":"' || s.recorded_text
+               || '","schema_version":' || u.schema_version
+               || ',"stream_id":"' || $1::text
+               || '","stream_version":' || (p.version + u.ord)
+               || ',"type":"' || u.type || '"}}', 'UTF8')) AS header_digest
+      FROM unnest(${0}::uuid[], ${1}::text[], ${2}::integer[], ${3}::json[], ${4}::json[],
+                  ${5}::bytea[], ${6}::bytea[])
+           WITH ORDINALITY AS u(event_id, type, schema_version, data, metadata,
+                                data_digest, metadata_digest, ord)
+     CROSS JOIN previous p
+     CROSS JOIN stamp s
+),
+parts AS MATERIALIZED (
+    SELECT array_agg(i.header_digest || i.data_digest || i.metadata_digest ORDER BY i.ord)
+           AS digests
+      FROM input i
+),
+chain AS (
+    SELECT 0::bigint AS ord, p.hash
+      FROM previous p
+    UNION ALL
+    SELECT c.ord + 1, sha256(c.hash || d.digests[c.ord + 1])
+      FROM chain c
+     CROSS JOIN parts d
+     WHERE c.ord < cardinality(d.digests)
+)
+INSERT INTO events (stream_id, stream_version, event_id, type, schema_version, data, metadata,
+                    recorded_at, header_digest, data_digest, metadata_digest, prev_hash, hash,
+                    transaction_id)
+SELECT $1, i.version, i.event_id, i.type, i.schema_version, i.data, i.metadata,
+       s.recorded_at, i.header_digest, i.data_digest, i.metadata_digest, prior.hash, c.hash,
+       pg_current_xact_id()
+  FROM input i
+  JOIN chain c ON c.ord = i.ord
+  JOIN chain prior ON prior.ord = i.ord - 1
+ CROSS JOIN stamp s
+ ORDER BY i.ord
+RETURNING global_position, stream_version
+"""
+
+# $1 stream, $2 expected version (0: a new stream), $3..$9 the arrays.
 APPEND_MANY_AT_VERSION = """
 WITH RECURSIVE previous AS (
     SELECT stream_version AS version, hash
@@ -105,46 +157,9 @@ WITH RECURSIVE previous AS (
      WHERE stream_id = $1 AND stream_version = $2
     UNION ALL
     SELECT 0, decode(repeat('00', 32), 'hex') WHERE $2 = 0
-),
-input AS (
-    SELECT *
-      FROM unnest($3::uuid[], $4::text[], $5::integer[], $6::json[], $7::json[],
-                  $8::bytea[], $9::bytea[])
-           WITH ORDINALITY AS u(event_id, type, schema_version, data, metadata,
-                                data_digest, metadata_digest, ord)
-),
-chain AS (
-    SELECT 0::bigint AS ord, p.version, NULL::bytea AS prev_hash,
-           NULL::bytea AS header_digest, p.hash
-      FROM previous p
-    UNION ALL
-    SELECT c.ord + 1, c.version + 1, c.hash, h.digest,
-           sha256(c.hash || h.digest || i.data_digest || i.metadata_digest)
-      FROM chain c
-      JOIN input i ON i.ord = c.ord + 1
-     CROSS JOIN LATERAL (
-           SELECT sha256(convert_to(
-               '{"event_id":"' || i.event_id
-               || '","recorded_at":"' || to_char(statement_timestamp() AT TIME ZONE 'UTC',
-                                                 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
-               || '","schema_version":' || i.schema_version
-               || ',"stream_id":"' || $1::text
-               || '","stream_version":' || (c.version + 1)
-               || ',"type":"' || i.type || '"}', 'UTF8')) AS digest) h
-)
-INSERT INTO events (stream_id, stream_version, event_id, type, schema_version, data, metadata,
-                    recorded_at, header_digest, data_digest, metadata_digest, prev_hash, hash,
-                    transaction_id)
-SELECT $1, c.version, i.event_id, i.type, i.schema_version, i.data, i.metadata,
-       statement_timestamp(), c.header_digest, i.data_digest, i.metadata_digest, c.prev_hash,
-       c.hash, pg_current_xact_id()
-  FROM chain c
-  JOIN input i ON i.ord = c.ord
- ORDER BY c.ord
-RETURNING global_position, stream_version
-"""
+)""" + _APPEND_MANY_BODY.format(*range(3, 10))  # noqa: S608 (parameter numbers only)
 
-# The same at whatever version the stream is at; $2.. are the arrays.
+# The same at whatever version the stream is at; $2..$8 are the arrays.
 APPEND_MANY_AT_END = """
 WITH RECURSIVE previous AS (
     SELECT version, hash
@@ -157,44 +172,7 @@ WITH RECURSIVE previous AS (
             SELECT 0, decode(repeat('00', 32), 'hex')) AS candidates
      ORDER BY version DESC
      LIMIT 1
-),
-input AS (
-    SELECT *
-      FROM unnest($2::uuid[], $3::text[], $4::integer[], $5::json[], $6::json[],
-                  $7::bytea[], $8::bytea[])
-           WITH ORDINALITY AS u(event_id, type, schema_version, data, metadata,
-                                data_digest, metadata_digest, ord)
-),
-chain AS (
-    SELECT 0::bigint AS ord, p.version, NULL::bytea AS prev_hash,
-           NULL::bytea AS header_digest, p.hash
-      FROM previous p
-    UNION ALL
-    SELECT c.ord + 1, c.version + 1, c.hash, h.digest,
-           sha256(c.hash || h.digest || i.data_digest || i.metadata_digest)
-      FROM chain c
-      JOIN input i ON i.ord = c.ord + 1
-     CROSS JOIN LATERAL (
-           SELECT sha256(convert_to(
-               '{"event_id":"' || i.event_id
-               || '","recorded_at":"' || to_char(statement_timestamp() AT TIME ZONE 'UTC',
-                                                 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
-               || '","schema_version":' || i.schema_version
-               || ',"stream_id":"' || $1::text
-               || '","stream_version":' || (c.version + 1)
-               || ',"type":"' || i.type || '"}', 'UTF8')) AS digest) h
-)
-INSERT INTO events (stream_id, stream_version, event_id, type, schema_version, data, metadata,
-                    recorded_at, header_digest, data_digest, metadata_digest, prev_hash, hash,
-                    transaction_id)
-SELECT $1, c.version, i.event_id, i.type, i.schema_version, i.data, i.metadata,
-       statement_timestamp(), c.header_digest, i.data_digest, i.metadata_digest, c.prev_hash,
-       c.hash, pg_current_xact_id()
-  FROM chain c
-  JOIN input i ON i.ord = c.ord
- ORDER BY c.ord
-RETURNING global_position, stream_version
-"""
+)""" + _APPEND_MANY_BODY.format(*range(2, 9))  # noqa: S608 (parameter numbers only)
 
 CURRENT_VERSION = "SELECT coalesce(max(stream_version), 0) FROM events WHERE stream_id = $1"
 
@@ -216,13 +194,16 @@ SELECT global_position, stream_id, stream_version, event_id, type, schema_versio
  ORDER BY stream_version
 """
 
+# read_all scans one window of positions [$1, $2) through the BRIN index at a time.
+LAST_POSITION = "SELECT last_value FROM events_global_position_seq"
+
 READ_ALL = """
 SELECT global_position, stream_id, stream_version, event_id, type, schema_version, data,
        metadata, recorded_at, prev_hash, hash
   FROM events
- WHERE global_position >= $1
+ WHERE global_position >= $1 AND global_position < $2
  ORDER BY global_position
- LIMIT $2
+ LIMIT $3
 """
 
 VERIFY_CHUNK = """

@@ -17,4 +17,6 @@ $$;
 
 REVOKE ALL ON events FROM PUBLIC;
 GRANT SELECT, INSERT ON events TO pit_app;
+-- SELECT on a sequence reads its last value (read_all's end); it never allows nextval.
+GRANT SELECT ON SEQUENCE events_global_position_seq TO pit_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON subscription_checkpoints TO pit_app;

@@ -93,11 +93,19 @@ async def test_oversized_payload_is_refused_before_writing() -> None:
     assert await store.stream_version("agreement-1") == 0
 
 
-async def test_metadata_with_a_nul_is_refused_naming_the_metadata_field() -> None:
-    store = InMemoryEventStore()
+def test_metadata_with_a_nul_is_refused_naming_the_metadata_field() -> None:
     with pytest.raises(PayloadError) as refused:
-        await store.append("agreement-1", [event(metadata=metadata(actor_id="a\x00"))], 0)
+        metadata(actor_id="a\x00")
+    assert refused.value.field == "metadata.actor_id"
+
+
+async def test_metadata_changed_by_an_unvalidated_copy_is_refused_at_append() -> None:
+    store = InMemoryEventStore()
+    tampered = metadata().model_copy(update={"actor_id": "a\x00"})
+    with pytest.raises(PayloadError) as refused:
+        await store.append("agreement-1", [event(metadata=tampered)], 0)
     assert refused.value.field == "events[0].metadata.actor_id"
+    assert await store.stream_version("agreement-1") == 0
 
 
 @pytest.mark.parametrize("stream_id", ["agreement-42", "zone-PIT", "agreement-A.1:2_3-x"])
