@@ -412,7 +412,20 @@ async def measure_verify(bench: Bench) -> dict[str, float]:
     }
 
 
-MEASUREMENTS: list[Measurement] = [measure_append_single, measure_append_batch, measure_verify]
+def _measure_fold(bench: Bench) -> Awaitable[dict[str, float]]:
+    from bench.fold import measure_fold  # the domain is only needed for this measurement
+
+    return measure_fold(bench)
+
+
+_measure_fold.__name__ = "measure_fold"
+
+MEASUREMENTS: list[Measurement] = [
+    measure_append_single,
+    measure_append_batch,
+    measure_verify,
+    _measure_fold,
+]
 
 
 def _mean(values: list[float]) -> float:

@@ -12,7 +12,7 @@ import orjson
 from eventstore.appending import PriorRecord, prepare_append, resolve_replay
 from eventstore.chain import GENESIS_HASH, digest, header_json, link_hash
 from eventstore.errors import WrongExpectedVersion
-from eventstore.model import EventMetadata, NewEvent, RecordedEvent
+from eventstore.model import STORED, EventMetadata, NewEvent, RecordedEvent
 from eventstore.store import AppendResult
 from eventstore.streams import ANY, ExpectedVersion, validate_stream_id
 from eventstore.verification import ChainVerifier, VerificationReport, VerifyRow
@@ -47,7 +47,7 @@ class StoredRow:
             type=self.type,
             schema_version=self.schema_version,
             data=orjson.loads(self.data_json),
-            metadata=EventMetadata.model_validate_json(self.metadata_json),
+            metadata=EventMetadata.model_validate_json(self.metadata_json, context=STORED),
             recorded_at=self.recorded_at,
             prev_hash=self.prev_hash,
             hash=self.hash,

@@ -15,7 +15,7 @@ from eventstore.appending import PriorRecord, prepare_append, resolve_replay
 from eventstore.chain import EncodedEvent
 from eventstore.connection import APP_ROLE, Connection, connection_setup, keep_session
 from eventstore.errors import WrongExpectedVersion
-from eventstore.model import EventMetadata, NewEvent, RecordedEvent
+from eventstore.model import STORED, EventMetadata, NewEvent, RecordedEvent
 from eventstore.notifier import WakeUpNotifier
 from eventstore.pg_errors import unavailable_as_store_error
 from eventstore.pg_verify import verify_database
@@ -42,7 +42,7 @@ def row_to_recorded(row: asyncpg.Record, offset: int = 0) -> RecordedEvent:
         type=row[offset + 4],
         schema_version=row[offset + 5],
         data=row[offset + 6],
-        metadata=EventMetadata.model_validate(row[offset + 7]),
+        metadata=EventMetadata.model_validate(row[offset + 7], context=STORED),
         recorded_at=row[offset + 8],
         prev_hash=row[offset + 9],
         hash=row[offset + 10],
