@@ -22,14 +22,18 @@ def up() -> None:
 
     settings = PitSettings()
     configure_logging(settings.log_format, settings.log_level)
-    console = Console()
+    console = Console(soft_wrap=True)  # a URL split over two lines cannot be copied
     with postgres(settings.database_url, settings.pit_home) as db:
         applied = apply_migrations(db.url)
         console.print(f"[bold green]pit[/] PostgreSQL: {db.url}")
         console.print(f"  migrations applied now: {len(applied)} (schema up to date)")
+        # Say it now, not when the buffer fills: whoever reads this (a person, a log, a script)
+        # needs the URL while pit is running.
+        console.file.flush()
         if not db.embedded:
             return
         console.print(f"  embedded cluster in {db.data_dir}; Ctrl-C stops it")
+        console.file.flush()
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         try:

@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.values import PlainText
+
 
 class Role(StrEnum):
     """The roles of pit. ``system`` is pit itself (timers, screening), never a person."""
@@ -23,7 +25,7 @@ class Actor(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str = Field(min_length=1, max_length=200)
+    id: PlainText = Field(min_length=1, max_length=200)
     role: Role
     bin: str | None = Field(default=None, pattern=r"^\d{12}$")
 

@@ -7,13 +7,13 @@ screening's job (domain.screening), which refuses with every reason and its lega
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
-from domain.values import BasisPoints, Count, MoneyKZT
+from domain.values import BasisPoints, Count, MoneyKZT, PlainText
 
 
 class PriorityArea(StrEnum):
@@ -40,8 +40,8 @@ class Contacts(BaseModel):
 
     email: EmailStr
     phone: str = Field(min_length=5, max_length=30, pattern=r"^\+?[0-9 ()\-]{5,30}$")
-    address: str = Field(min_length=5, max_length=500)
-    contact_person: str = Field(min_length=2, max_length=200)
+    address: PlainText = Field(min_length=5, max_length=500)
+    contact_person: PlainText = Field(min_length=2, max_length=200)
 
 
 class YearObligations(BaseModel):
@@ -56,6 +56,15 @@ class YearObligations(BaseModel):
     production_volume_kzt: MoneyKZT
     jobs: Count
     kz_content_bp: BasisPoints  # Kazakhstani content share, basis points (5000 = 50 %)
+
+
+def term_years(start: date, end: date) -> range:
+    """The calendar years a term is in force: ``end`` is the first day it no longer is.
+
+    A term from 1 April 2026 to 1 January 2028 (the zone's end) covers 2026 and 2027 only, so
+    obligations, annual reports and assessments exist for those years and no other.
+    """
+    return range(start.year, (end - timedelta(days=1)).year + 1)
 
 
 def _years_unique_and_sorted(
@@ -76,7 +85,7 @@ class ApplicationForm(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
     bin: str = Field(pattern=r"^\d{12}$", description="Business identification number, 12 digits")
-    name: str = Field(min_length=2, max_length=500)
+    name: PlainText = Field(min_length=2, max_length=500)
     applicant_kind: ApplicantKind = ApplicantKind.COMPANY
     contacts: Contacts
     oked_code: str = Field(
@@ -85,7 +94,7 @@ class ApplicationForm(BaseModel):
     )
     priority_area: PriorityArea
     excisable_goods: bool = Field(description="Does the applicant produce excisable goods?")
-    project_description: str = Field(min_length=20, max_length=20_000)
+    project_description: PlainText = Field(min_length=20, max_length=20_000)
     on_territory: bool = Field(description="Activities on the zone's territory (else outside it)")
     planned_obligations: ObligationSchedule
     requested_start: date
@@ -98,10 +107,11 @@ class ApplicationForm(BaseModel):
         object.__setattr__(
             self, "planned_obligations", _years_unique_and_sorted(self.planned_obligations)
         )
-        first, last = self.requested_start.year, self.requested_end.year
-        outside = [o.year for o in self.planned_obligations if not first <= o.year <= last]
+        years = term_years(self.requested_start, self.requested_end)
+        outside = [o.year for o in self.planned_obligations if o.year not in years]
         if outside:
             raise ValueError(
-                f"planned_obligations has years {outside} outside the requested term {first}-{last}"
+                f"planned_obligations has years {outside} outside the requested term "
+                f"{years[0]}-{years[-1]} (the term ends on {self.requested_end})"
             )
         return self

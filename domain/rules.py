@@ -19,6 +19,7 @@ from domain.calendar import DayCount
 from domain.errors import InvalidInput, RuleViolation
 from domain.legal_basis import DECREE_ITEM_5, LAW, REG_3, REG_3_4, REG_15, policy
 from domain.oked import DIVISIONS, OkedCode, divisions_of
+from domain.values import PlainText
 
 
 def _sorted_list(values: frozenset[str]) -> list[str]:
@@ -124,7 +125,7 @@ class RuleSet(BaseModel):
 
     version: VersionId
     effective_from: date
-    source: str = Field(min_length=1, max_length=1000, description="The citation")
+    source: PlainText = Field(min_length=1, max_length=1000, description="The citation")
     zone_end: date = Field(description="The day the zone ceases to exist [Decree item 1]")
     allowed_oked_divisions: DivisionSet
     excluded_oked_divisions: DivisionSet = frozenset()

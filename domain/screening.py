@@ -34,7 +34,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from domain.application import ApplicantKind, ApplicationForm, PriorityArea
+from domain.application import ApplicantKind, ApplicationForm, PriorityArea, term_years
 from domain.bin import EntityType, eligibility_problems, parse_bin
 from domain.errors import DomainError, InvalidInput
 from domain.legal_basis import (
@@ -308,9 +308,7 @@ def _screen_applicant_and_plan(form: ApplicationForm) -> list[Finding]:
         )
     planned = {o.year for o in form.planned_obligations}
     missing = [
-        year
-        for year in range(form.requested_start.year, form.requested_end.year + 1)
-        if year not in planned
+        year for year in term_years(form.requested_start, form.requested_end) if year not in planned
     ]
     if missing:
         found.append(

@@ -39,10 +39,11 @@ from domain.legal_basis import (
     policy,
 )
 from domain.rules import RuleBook, RuleSet, VersionId, ZoneTerms, decree_1166_rulebook
+from domain.values import PlainText
 
 PIT_CODE = "pit"
 ZoneCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,30}$")]
-Text = Annotated[str, Field(min_length=1, max_length=1000)]
+Text = Annotated[PlainText, Field(min_length=1, max_length=1000)]
 Hectares = Annotated[
     Decimal, Field(gt=Decimal(0), lt=Decimal(10) ** 9, decimal_places=4, allow_inf_nan=False)
 ]

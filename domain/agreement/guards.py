@@ -10,7 +10,7 @@ from domain.agreement.context import DecisionContext
 from domain.agreement.state import AgreementState
 from domain.agreement.values import Due
 from domain.agreement.vocabulary import Status
-from domain.application import YearObligations
+from domain.application import YearObligations, term_years
 from domain.calendar import end_of_day
 from domain.errors import DeadlinePassed, InvalidInput, InvalidTransition, RuleViolation
 from domain.legal_basis import DECREE_ITEM_1, policy
@@ -134,10 +134,12 @@ def require_obligation_years(
     years = [o.year for o in ordered]
     if len(set(years)) != len(years):
         raise InvalidInput("each year may appear only once", code="obligation_years", field=field)
-    outside = [year for year in years if not start.year <= year <= end.year]
+    in_force = term_years(start, end)
+    outside = [year for year in years if year not in in_force]
     if outside:
         raise InvalidInput(
-            f"obligations for {outside} fall outside the term {start.year}-{end.year}",
+            f"obligations for {outside} fall outside the term {in_force[0]}-{in_force[-1]} "
+            f"(it ends on {end})",
             code="obligation_years",
             field=field,
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from domain.agreement.values import Due, ReportDue
+from domain.application import term_years
 from domain.calendar import add_days, add_working_days
 from domain.rules import RuleSet
 
@@ -76,10 +77,9 @@ def report_schedule(effective: date, end: date, rules: RuleSet) -> tuple[ReportD
     [policy]."""
     terms = rules.terms
     basis = terms.basis("annual_report_due_month")
-    last_year = (end - timedelta(days=1)).year
     return tuple(
         ReportDue(year=year, due=Due(on=terms.annual_report_due(year), legal_basis=basis))
-        for year in range(effective.year, last_year + 1)
+        for year in term_years(effective, end)
     )
 
 

@@ -17,7 +17,7 @@ from domain.agreement.vocabulary import (
     GoodsCategory,
     ObligationMetric,
 )
-from domain.values import MoneyKZT
+from domain.values import MoneyKZT, PlainText
 
 # A planned or actual figure of an obligation (KZT, jobs or basis points), compared as a Decimal.
 Amount = Annotated[
@@ -33,8 +33,8 @@ Quantity = Annotated[
     PlainSerializer(lambda v: format(v, "f"), return_type=str, when_used="json"),
 ]
 
-Text = Annotated[str, Field(min_length=1, max_length=5_000)]
-Reference = Annotated[str, Field(min_length=1, max_length=200)]
+Text = Annotated[PlainText, Field(min_length=1, max_length=5_000)]
+Reference = Annotated[PlainText, Field(min_length=1, max_length=200)]
 
 
 class _Value(BaseModel):

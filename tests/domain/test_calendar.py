@@ -211,4 +211,4 @@ def test_importing_the_domain_loads_no_holiday_tables() -> None:
         "assert 'holidays' not in sys.modules, 'holidays imported at module level'"
     )
 
-    subprocess.run([sys.executable, "-c", code], check=True)  # noqa: S603
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -147,9 +147,7 @@ def test_excisable_production_is_refused_under_reg_6() -> None:
 
 
 def test_a_term_ending_on_the_zones_end_day_is_accepted() -> None:
-    form = application(
-        requested_end=date(2028, 1, 1), planned_obligations=(_year(2027), _year(2028))
-    )
+    form = application(requested_end=date(2028, 1, 1), planned_obligations=(_year(2027),))
 
     assert screen(form).passed
 
@@ -322,3 +320,11 @@ def test_a_result_keeps_hard_refusals_and_soft_findings_apart() -> None:
 
     with pytest.raises(ValidationError):
         ScreeningResult(refusals=(soft,))
+
+
+def test_an_application_planning_obligations_after_its_term_is_invalid_naming_the_field() -> None:
+    with pytest.raises(ValidationError) as invalid:
+        application(requested_end=date(2028, 1, 1), planned_obligations=(_year(2027), _year(2028)))
+    message = str(invalid.value)
+    assert "planned_obligations has years [2028] outside the requested term" in message
+    assert "the term ends on 2028-01-01" in message

@@ -100,7 +100,7 @@ def form(**changes: Any) -> ApplicationForm:
         "excisable_goods": False,
         "project_description": "Development of logistics software for the region's carriers.",
         "on_territory": True,
-        "planned_obligations": (obligations(2026), obligations(2027), obligations(2028)),
+        "planned_obligations": (obligations(2026), obligations(2027)),
         "requested_start": date(2026, 4, 1),
         "requested_end": ZONE_END,
     }

@@ -48,6 +48,7 @@ from tests.domain.agreement.agreement_scenarios import (
     SYSTEM,
     Story,
     form,
+    obligations,
     rules_counting_decision_in_working_days,
     submitted,
     types,
@@ -126,7 +127,10 @@ def test_excisable_goods_producer_is_refused_under_reg_6() -> None:
 
 
 def test_term_ending_after_zone_end_is_refused_under_decree_item_1() -> None:
-    refusal = _refusal(requested_end=date(2028, 6, 30))
+    refusal = _refusal(
+        requested_end=date(2028, 6, 30),
+        planned_obligations=(obligations(2026), obligations(2027), obligations(2028)),
+    )
 
     assert [r.code for r in refusal.reasons] == ["term_beyond_zone_end"]
     assert refusal.legal_basis == (DECREE_ITEM_1,)

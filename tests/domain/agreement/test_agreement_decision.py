@@ -67,7 +67,7 @@ def test_approver_concludes_on_the_terms_of_the_application() -> None:
     (decision,) = events
     assert isinstance(decision, ConclusionApproved)
     assert (decision.start_date, decision.end_date) == (date(2026, 4, 1), ZONE_END)
-    assert [o.year for o in decision.obligations] == [2026, 2027, 2028]
+    assert [o.year for o in decision.obligations] == [2026, 2027]
     assert decision.signing_due.on == SIGNING_DUE
     assert decision.signing_due.legal_basis == ("pit policy: signing_working_days",)
     assert {REG_9_3, LAW, DECREE_ITEM_1} <= set(decision.legal_basis)
@@ -248,7 +248,7 @@ def test_conclusion_sets_number_term_obligations_and_the_reports_due() -> None:
     ]
     state = story.state
     assert state.agreement_number == "PIT-2026-001"
-    assert [o.year for o in state.obligations] == [2026, 2027, 2028]
+    assert [o.year for o in state.obligations] == [2026, 2027]
 
 
 def test_effective_date_is_the_requested_start_when_that_is_later() -> None:
@@ -385,3 +385,19 @@ def test_zone_end_lapses_an_agreement_awaiting_signatures() -> None:
     story.when(TerminateForZoneEnd(), by=SYSTEM, on=ZONE_END)
 
     assert story.state.status is Status.LAPSED
+
+
+def test_obligations_for_the_year_the_term_ends_on_its_first_day_are_refused() -> None:
+    # A term ending on 1 January 2028 (the zone's end) is not in force in 2028: no obligations,
+    # reports or assessments can exist for that year.
+    recommended().refused(
+        ApproveConclusion(
+            agreement_number="PIT-2026-001",
+            end_date=date(2028, 1, 1),
+            obligations=(obligations(2026), obligations(2027), obligations(2028)),
+        ),
+        by=APPROVER,
+        on=APPROVED_ON,
+        error=InvalidInput,
+        code="obligation_years",
+    )
