@@ -10,13 +10,14 @@ For every event::
 
 with ``prev_hash`` the previous event's hash in the stream, or 32 zero bytes for version 1.
 Keeping the part digests next to the event lets verification say which part changed.
-docs/audit-format.md is the normative description; this module and the SQL function
-``pit_append`` are two implementations of it.
+docs/audit-format.md is the normative description; :func:`chain_events` is where both stores
+compute it, in the writer, and ``eventstore.verification`` where they check it.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -115,3 +116,51 @@ def link_hash(
 ) -> bytes:
     """The chain link: SHA-256(prev_hash ‖ header_digest ‖ data_digest ‖ metadata_digest)."""
     return hashlib.sha256(prev_hash + header_digest + data_digest + metadata_digest).digest()
+
+
+@dataclass(frozen=True, slots=True)
+class ChainedEvent:
+    """A new event placed in its stream: its version, header digest and chain link.
+
+    Attributes:
+        item: the encoded event.
+        stream_version: its version in the stream.
+        header_digest: SHA-256 of its header's canonical bytes.
+        prev_hash: the previous event's hash (GENESIS_HASH for version 1).
+        hash: its chain link.
+        recorded_at: the writer's clock when the batch was chained (in the header).
+    """
+
+    item: EncodedEvent
+    stream_version: int
+    header_digest: bytes
+    prev_hash: bytes
+    hash: bytes
+    recorded_at: datetime
+
+
+def chain_events(
+    stream_id: str,
+    encoded: Sequence[EncodedEvent],
+    after_version: int,
+    prev_hash: bytes,
+    recorded_at: datetime,
+) -> list[ChainedEvent]:
+    """Chain a batch of events after the stream's event ``after_version`` (hash ``prev_hash``).
+
+    Both stores chain here, in the writer: the database only stores the result, and its unique
+    key on (stream_id, stream_version) refuses a batch chained to a head that has moved on.
+    """
+    chained = []
+    for offset, item in enumerate(encoded, start=1):
+        event = item.event
+        version = after_version + offset
+        header = digest(
+            header_json(
+                stream_id, version, event.event_id, event.type, event.schema_version, recorded_at
+            )
+        )
+        link = link_hash(prev_hash, header, item.data_digest, item.metadata_digest)
+        chained.append(ChainedEvent(item, version, header, prev_hash, link, recorded_at))
+        prev_hash = link
+    return chained

@@ -10,7 +10,7 @@ from uuid import UUID
 import orjson
 
 from eventstore.appending import PriorRecord, prepare_append, resolve_replay
-from eventstore.chain import GENESIS_HASH, digest, header_json, link_hash
+from eventstore.chain import GENESIS_HASH, chain_events
 from eventstore.errors import WrongExpectedVersion
 from eventstore.model import STORED, EventMetadata, NewEvent, RecordedEvent
 from eventstore.store import AppendResult
@@ -114,39 +114,27 @@ class InMemoryEventStore:
             raise WrongExpectedVersion(stream_id, expected_version, actual)
         prev_hash = stream[-1].hash if stream else GENESIS_HASH
         recorded_at = self._clock().astimezone(UTC)
-        new_rows = []
-        for offset, item in enumerate(encoded, start=1):
-            event = item.event
-            header = digest(
-                header_json(
-                    stream_id,
-                    actual + offset,
-                    event.event_id,
-                    event.type,
-                    event.schema_version,
-                    recorded_at,
-                )
+        new_rows = [
+            StoredRow(
+                global_position=len(self._rows) + offset,
+                stream_id=stream_id,
+                stream_version=link.stream_version,
+                event_id=link.item.event.event_id,
+                type=link.item.event.type,
+                schema_version=link.item.event.schema_version,
+                data_json=link.item.data_json,
+                metadata_json=link.item.metadata_json,
+                recorded_at=recorded_at,
+                header_digest=link.header_digest,
+                data_digest=link.item.data_digest,
+                metadata_digest=link.item.metadata_digest,
+                prev_hash=link.prev_hash,
+                hash=link.hash,
             )
-            row_hash = link_hash(prev_hash, header, item.data_digest, item.metadata_digest)
-            new_rows.append(
-                StoredRow(
-                    global_position=len(self._rows) + offset,
-                    stream_id=stream_id,
-                    stream_version=actual + offset,
-                    event_id=event.event_id,
-                    type=event.type,
-                    schema_version=event.schema_version,
-                    data_json=item.data_json,
-                    metadata_json=item.metadata_json,
-                    recorded_at=recorded_at,
-                    header_digest=header,
-                    data_digest=item.data_digest,
-                    metadata_digest=item.metadata_digest,
-                    prev_hash=prev_hash,
-                    hash=row_hash,
-                )
+            for offset, link in enumerate(
+                chain_events(stream_id, encoded, actual, prev_hash, recorded_at), start=1
             )
-            prev_hash = row_hash
+        ]
         self._rows.extend(new_rows)
         self._streams.setdefault(stream_id, []).extend(new_rows)
         self._by_event_id.update((row.event_id, row) for row in new_rows)

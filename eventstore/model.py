@@ -192,7 +192,7 @@ class RecordedEvent(BaseModel):
         schema_version: the data shape's version it was written with (kept forever).
         data: its JSON object, as written (upcasting happens in the codec).
         metadata: who, when and under which rules.
-        recorded_at: the database's clock when the append ran.
+        recorded_at: the appending process's clock when it chained the event (UTC).
         prev_hash: the previous event's ``hash`` in the stream (32 zero bytes for version 1).
         hash: this event's link in the stream's hash chain.
     """

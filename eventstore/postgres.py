@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
 
 import asyncpg
+from cachetools import LRUCache
 
 from eventstore import sql
 from eventstore.appending import PriorRecord, prepare_append, resolve_replay
-from eventstore.chain import EncodedEvent
+from eventstore.chain import GENESIS_HASH, ChainedEvent, EncodedEvent, chain_events
 from eventstore.connection import APP_ROLE, Connection, connection_setup, keep_session
 from eventstore.errors import WrongExpectedVersion
 from eventstore.model import STORED, EventMetadata, NewEvent, RecordedEvent
@@ -62,14 +63,25 @@ class PostgresEventStore:
         dsn: str,
         *,
         notifier: WakeUpNotifier | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        cached_heads: int = 100_000,
     ) -> None:
         """Wrap an open pool whose connections were set up by ``connection_setup``.
 
         Prefer :meth:`open`, which builds the pool and the notifier.
+
+        Args:
+            pool: the pool.
+            dsn: its URL (verification and subscriptions open their own connections).
+            notifier: sends LISTEN/NOTIFY wake-ups after appends, or None.
+            clock: the writer's clock, whose reading is each event's ``recorded_at``.
+            cached_heads: how many streams' last (version, hash) to remember.
         """
         self._pool = pool
         self._dsn = dsn
         self._notifier = notifier
+        self._clock = clock
+        self._heads: LRUCache[str, tuple[int, bytes]] = LRUCache(maxsize=cached_heads)
 
     @classmethod
     async def open(
@@ -81,6 +93,8 @@ class PostgresEventStore:
         app_role: str | None = APP_ROLE,
         notify: bool = True,
         connect_timeout: float = 10.0,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        cached_heads: int = 100_000,
     ) -> Self:
         """Connect a pool and return a store using it.
 
@@ -91,6 +105,8 @@ class PostgresEventStore:
             app_role: role to ``SET ROLE`` to when the login may (None: stay the login).
             notify: send coalesced LISTEN/NOTIFY wake-ups for subscribers after appends.
             connect_timeout: seconds to wait for a connection.
+            clock: the writer's clock, whose reading is each event's ``recorded_at``.
+            cached_heads: how many streams' last (version, hash) to remember.
 
         Raises:
             StoreUnavailable: the database cannot be reached.
@@ -111,7 +127,7 @@ class PostgresEventStore:
         notifier = WakeUpNotifier(dsn) if notify else None
         if notifier is not None:
             notifier.start()
-        return cls(pool, dsn, notifier=notifier)
+        return cls(pool, dsn, notifier=notifier, clock=clock, cached_heads=cached_heads)
 
     @property
     def dsn(self) -> str:
@@ -148,21 +164,27 @@ class PostgresEventStore:
     async def append(
         self, stream_id: str, events: Sequence[NewEvent], expected_version: ExpectedVersion
     ) -> AppendResult:
-        """Append events atomically, in one round trip; see :class:`eventstore.store.EventStore`.
+        """Append events atomically; see :class:`eventstore.store.EventStore`.
 
-        The append is a single INSERT statement (eventstore/sql.py), which is its own
-        transaction: no BEGIN/COMMIT round trips are needed for a batch to be all-or-nothing.
+        The writer chains the events to the stream's head and one INSERT statement (its own
+        transaction) stores them. The head comes from the cache of heads this store wrote or
+        read, when it is the expected version: a cached head is a fact about an immutable row,
+        so it never goes stale; a stream that moved on fails the unique key instead.
         """
         encoded = prepare_append(stream_id, events, expected_version)
-        statement, arguments = _append_statement(stream_id, encoded, expected_version)
         attempts = _ANY_VERSION_ATTEMPTS if expected_version is ANY else 1
         async with unavailable_as_store_error("appending"), self._pool.acquire() as connection:
             for _ in range(attempts):
-                try:
-                    rows = await connection.fetch(statement, *arguments)
-                except asyncpg.UniqueViolationError:
-                    rows = []
+                head = await self._head(connection, stream_id, expected_version)
+                rows: list[asyncpg.Record] = []
+                if head is not None:
+                    chained = chain_events(stream_id, encoded, *head, self._clock())
+                    try:
+                        rows = await connection.fetch(*_insert_statement(stream_id, chained))
+                    except asyncpg.UniqueViolationError:
+                        rows = []
                 if rows:
+                    self._heads[stream_id] = (chained[-1].stream_version, chained[-1].hash)
                     if len(rows) > 1:
                         rows.sort(key=lambda row: int(row[0]))
                     if self._notifier is not None:
@@ -180,6 +202,24 @@ class PostgresEventStore:
                     return outcome
                 refusal = outcome
         raise refusal
+
+    async def _head(
+        self, connection: Connection, stream_id: str, expected_version: ExpectedVersion
+    ) -> tuple[int, bytes] | None:
+        """The (version, hash) to chain an append to; None when the expected version is absent."""
+        if expected_version is ANY:
+            row = await connection.fetchrow(sql.STREAM_HEAD, stream_id)
+            return (0, GENESIS_HASH) if row is None else (row[0], row[1])
+        if expected_version == 0:
+            return 0, GENESIS_HASH
+        cached = self._heads.get(stream_id)
+        if cached is not None and cached[0] == expected_version:
+            return cached
+        prev_hash = await connection.fetchval(sql.HASH_AT_VERSION, stream_id, expected_version)
+        if prev_hash is None:
+            return None
+        self._heads[stream_id] = (expected_version, prev_hash)
+        return expected_version, prev_hash
 
     async def _explain_refusal(
         self,
@@ -255,41 +295,40 @@ class PostgresEventStore:
             return await verify_database(self._dsn, processes=processes)
 
 
-def _append_statement(
-    stream_id: str, encoded: Sequence[EncodedEvent], expected_version: ExpectedVersion
-) -> tuple[str, tuple[Any, ...]]:
-    """The append statement for this batch shape and its arguments."""
-    at_version: tuple[int, ...]
-    if len(encoded) == 1:
-        item = encoded[0]
-        event = item.event
-        if expected_version is ANY:
-            statement, at_version = sql.APPEND_ONE_AT_END, ()
-        elif expected_version == 0:
-            statement, at_version = sql.APPEND_ONE_NEW_STREAM, ()
-        else:
-            statement, at_version = sql.APPEND_ONE_AT_VERSION, (expected_version,)
-        return statement, (
+def _insert_statement(stream_id: str, chained: Sequence[ChainedEvent]) -> tuple[Any, ...]:
+    """The INSERT statement storing a chained batch, and its arguments."""
+    if len(chained) == 1:
+        (link,) = chained
+        item, event = link.item, link.item.event
+        return (
+            sql.INSERT_ONE,
             stream_id,
-            *at_version,
+            link.stream_version,
             event.event_id,
             event.type,
             event.schema_version,
             item.data_json,
             item.metadata_json,
+            link.recorded_at,
+            link.header_digest,
             item.data_digest,
             item.metadata_digest,
+            link.prev_hash,
+            link.hash,
         )
-    at_version = () if expected_version is ANY else (expected_version,)
-    statement = sql.APPEND_MANY_AT_END if expected_version is ANY else sql.APPEND_MANY_AT_VERSION
-    return statement, (
+    return (
+        sql.INSERT_MANY,
         stream_id,
-        *at_version,
-        [item.event.event_id for item in encoded],
-        [item.event.type for item in encoded],
-        [item.event.schema_version for item in encoded],
-        [item.data_json for item in encoded],
-        [item.metadata_json for item in encoded],
-        [item.data_digest for item in encoded],
-        [item.metadata_digest for item in encoded],
+        chained[0].recorded_at,
+        [link.stream_version for link in chained],
+        [link.item.event.event_id for link in chained],
+        [link.item.event.type for link in chained],
+        [link.item.event.schema_version for link in chained],
+        [link.item.data_json for link in chained],
+        [link.item.metadata_json for link in chained],
+        [link.header_digest for link in chained],
+        [link.item.data_digest for link in chained],
+        [link.item.metadata_digest for link in chained],
+        [link.prev_hash for link in chained],
+        [link.hash for link in chained],
     )

@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
 import asyncpg
 
 from eventstore import CatchUpSubscription, PostgresEventStore, RecordedEvent
 from eventstore.appending import prepare_append
+from eventstore.chain import GENESIS_HASH, chain_events
 from eventstore.connection import set_codecs
-from eventstore.postgres import _append_statement
+from eventstore.postgres import _insert_statement
 from tests.eventstore.builders import event, new_stream
 
 DEADLINE_S = 15.0
@@ -82,8 +84,9 @@ async def test_event_committed_after_a_later_position_is_delivered_not_skipped(
     try:
         opened = transaction_a.transaction()
         await opened.start()
-        statement, arguments = _append_statement(stream_a, prepare_append(stream_a, [early], 0), 0)
-        [(position_a, _)] = await transaction_a.fetch(statement, *arguments)
+        encoded = prepare_append(stream_a, [early], 0)
+        chained = chain_events(stream_a, encoded, 0, GENESIS_HASH, datetime.now(UTC))
+        [(position_a, _)] = await transaction_a.fetch(*_insert_statement(stream_a, chained))
         # B takes a higher position and commits while A is still open.
         result_b = await fresh_store.append(stream_b, [late], 0)
         assert result_b.global_positions[0] > position_a
