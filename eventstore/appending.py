@@ -30,6 +30,8 @@ def prepare_append(
     if len(events) > MAX_BATCH:
         raise PayloadError("events", f"at most {MAX_BATCH} events per append")
     seen: set[UUID] = set()
+    # Keyed by id(): every metadata object stays alive in ``events`` for the whole call.
+    metadata_seen: dict[int, tuple[bytes, bytes]] = {}
     encoded = []
     for index, event in enumerate(events):
         if not isinstance(event, NewEvent):
@@ -38,7 +40,7 @@ def prepare_append(
             raise PayloadError(f"events[{index}].event_id", "repeats an event id of this batch")
         seen.add(event.event_id)
         try:
-            encoded.append(encode_event(event))
+            encoded.append(encode_event(event, metadata_seen))
         except PayloadError as error:
             raise PayloadError(f"events[{index}].{error.field}", error.rule) from None
     return encoded

@@ -49,11 +49,18 @@ class EncodedEvent:
     metadata_digest: bytes
 
 
-def encode_event(event: NewEvent) -> EncodedEvent:
+def encode_event(
+    event: NewEvent, metadata_seen: dict[int, tuple[bytes, bytes]] | None = None
+) -> EncodedEvent:
     """Check an event against the payload rules again and compute its canonical parts.
 
     ``data`` is a mutable dict that may have changed since the ``NewEvent`` was built: when
     its canonical bytes differ from those that passed the rules then, the rules run again.
+
+    Args:
+        event: the event.
+        metadata_seen: encodings of metadata objects already encoded in this batch, by
+            identity: the events of one decision share one metadata object.
 
     Raises:
         PayloadError: naming the field and the rule.
@@ -66,7 +73,13 @@ def encode_event(event: NewEvent) -> EncodedEvent:
         # The data dict changed after the event was built: apply the rules again.
         check_json_object(event.data, "data")
         data_json = canonical_payload(event.data, "data")
-    metadata_json, metadata_digest = encode_metadata(event.metadata)
+    if metadata_seen is None:
+        metadata_json, metadata_digest = encode_metadata(event.metadata)
+    else:
+        known = metadata_seen.get(id(event.metadata))
+        if known is None:
+            known = metadata_seen[id(event.metadata)] = encode_metadata(event.metadata)
+        metadata_json, metadata_digest = known
     return EncodedEvent(
         event=event,
         data_json=data_json,
@@ -96,11 +109,23 @@ def header_json(
     """JCS bytes of an event's header object.
 
     Built by formatting rather than by a JSON encoder: stream ids, types and uuids are
-    restricted to characters JSON never escapes, so this equals JCS (a property test checks it)
-    and it is what the SQL function builds the same way.
+    restricted to characters JSON never escapes, so this equals JCS (a property test checks it).
     """
+    return _header_text(
+        stream_id, stream_version, event_id, event_type, schema_version, format_utc(recorded_at)
+    )
+
+
+def _header_text(
+    stream_id: str,
+    stream_version: int,
+    event_id: UUID,
+    event_type: str,
+    schema_version: int,
+    recorded_at: str,
+) -> bytes:
     return (
-        f'{{"event_id":"{event_id}","recorded_at":"{format_utc(recorded_at)}",'
+        f'{{"event_id":"{event_id}","recorded_at":"{recorded_at}",'
         f'"schema_version":{schema_version},"stream_id":"{stream_id}",'
         f'"stream_version":{stream_version},"type":"{event_type}"}}'
     ).encode()
@@ -152,12 +177,13 @@ def chain_events(
     key on (stream_id, stream_version) refuses a batch chained to a head that has moved on.
     """
     chained = []
+    recorded_text = format_utc(recorded_at)  # one reading of the clock for the whole batch
     for offset, item in enumerate(encoded, start=1):
         event = item.event
         version = after_version + offset
         header = digest(
-            header_json(
-                stream_id, version, event.event_id, event.type, event.schema_version, recorded_at
+            _header_text(
+                stream_id, version, event.event_id, event.type, event.schema_version, recorded_text
             )
         )
         link = link_hash(prev_hash, header, item.data_digest, item.metadata_digest)
