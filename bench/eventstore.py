@@ -41,6 +41,7 @@ from eventstore.connection import keep_session, set_codecs
 from eventstore.migrations import apply_migrations_async
 from eventstore.model import EventMetadata, NewEvent
 from eventstore.postgres import PostgresEventStore
+from eventstore.verification import VERIFY_COLUMNS
 
 DEFAULT_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 WRITERS = 16
@@ -360,21 +361,7 @@ def _chained_rows(stream_number: int, recorded_at: datetime) -> Iterator[tuple[A
 
 async def measure_verify(bench: Bench) -> dict[str, float]:
     """verify() over VERIFY_EVENTS events, written by COPY with correct chains."""
-    columns = [
-        "stream_id",
-        "stream_version",
-        "event_id",
-        "type",
-        "schema_version",
-        "data",
-        "metadata",
-        "recorded_at",
-        "header_digest",
-        "data_digest",
-        "metadata_digest",
-        "prev_hash",
-        "hash",
-    ]
+    columns = list(VERIFY_COLUMNS)  # the verifier's own column order
     recorded_at = datetime.now(UTC)
     streams = VERIFY_EVENTS // VERIFY_STREAM_LENGTH
     connection = await asyncpg.connect(bench.dsn)
