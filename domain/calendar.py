@@ -98,3 +98,13 @@ def start_of_day(d: date) -> datetime:
 def end_of_day(d: date) -> datetime:
     """The UTC instant at which day d ends in Almaty: the next day's midnight, exclusive."""
     return start_of_day(d + timedelta(days=1))
+
+
+def preload_years(years: range) -> None:
+    """Build Kazakhstan's calendar for ``years`` now, so that later look-ups only read it.
+
+    Workers call this at start-up: the ``holidays`` package reads locale data when it builds a
+    year, which Temporal's workflow sandbox forbids; a year already built is a pure look-up.
+    """
+    for year in years:
+        _kazakhstan_year(year)

@@ -1,0 +1,149 @@
+"""AgreementWorkflow: one durable workflow per agreement, the single writer of its stream.
+
+Every action of a person is a Workflow Update: the validator refuses what is malformed before
+anything is written; the handler decides with the pure domain, appends the decision's events
+through a local activity (deterministic event ids), then folds them into its state. An action
+the domain refuses for a real actor is itself recorded (``ActionRefused``) before the update
+fails with the reason and its legal basis, so auditors see refused attempts too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from pydantic import BaseModel, ConfigDict, Field
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    # Pure, deterministic modules (and pydantic models): imported once, outside the sandbox.
+    # Imported lazily by the calendar and by pydantic's e-mail check: load them here, once.
+    import email_validator  # noqa: F401
+    import holidays.countries.kazakhstan  # noqa: F401
+    import idna  # noqa: F401
+
+    from activities.append import AppendAgreementEvents, EventLogActivities
+    from domain.actors import Actor, Role
+    from domain.agreement import (
+        PERMISSIONS,
+        AgreementCommand,
+        AgreementEvent,
+        AgreementState,
+        DecisionContext,
+        decide,
+        evolve,
+        initial_state,
+        is_terminal,
+        refusal_event,
+    )
+    from domain.errors import DomainError
+    from domain.rules import decree_1166_rulebook
+
+APPEND_TIMEOUT = timedelta(seconds=30)
+
+
+class AgreementStart(BaseModel):
+    """The workflow's input: which agreement it is."""
+
+    model_config = ConfigDict(frozen=True)
+
+    agreement_id: str = Field(pattern=r"^[A-Za-z0-9_.:-]{1,128}$")
+
+
+class AgreementAction(BaseModel):
+    """A person's action: the command, the authenticated actor, and the request's id."""
+
+    model_config = ConfigDict(frozen=True)
+
+    command: AgreementCommand
+    actor: Actor
+    correlation_id: str = Field(min_length=1, max_length=200)
+
+
+def workflow_id(agreement_id: str) -> str:
+    """The workflow id of an agreement (also the name of its stream)."""
+    return f"agreement-{agreement_id}"
+
+
+@workflow.defn
+class AgreementWorkflow:
+    """The life of one agreement, from application to termination."""
+
+    @workflow.init
+    def __init__(self, start: AgreementStart) -> None:
+        # State the validator reads is set here, before any handler can run.
+        self._stream_id = workflow_id(start.agreement_id)
+        self._state = initial_state()
+        self._version = 0
+        self._rules = decree_1166_rulebook()
+        # Handlers await the append: one decision at a time, in arrival order.
+        self._deciding = asyncio.Lock()
+
+    @workflow.run
+    async def run(self, start: AgreementStart) -> AgreementState:
+        """Live until the agreement is final and no action is still being handled."""
+        await workflow.wait_condition(
+            lambda: is_terminal(self._state) and workflow.all_handlers_finished()
+        )
+        return self._state
+
+    @workflow.query
+    def state(self) -> AgreementState:
+        """The agreement as of now."""
+        return self._state
+
+    @workflow.update
+    async def act(self, action: AgreementAction) -> AgreementState:
+        """Decide a person's action, record its events, and return the new state.
+
+        Raises:
+            ApplicationError: the domain refused the action (``type`` is the rule's code;
+                details carry the message, field and legal basis); the refusal is recorded.
+        """
+        async with self._deciding:
+            context = DecisionContext(actor=action.actor, now=workflow.now(), rules=self._rules)
+            try:
+                events = decide(action.command, self._state, context)
+            except DomainError as refused:
+                await self._record([refusal_event(action.command, refused, context)], action)
+                raise ApplicationError(
+                    refused.message,
+                    {
+                        "code": refused.code,
+                        "field": refused.field,
+                        "legal_basis": list(refused.legal_basis),
+                    },
+                    type=refused.code,
+                    non_retryable=True,
+                ) from refused
+            await self._record(events, action)
+            return self._state
+
+    @act.validator
+    def _validate_act(self, action: AgreementAction) -> None:
+        # The input's shape was validated when it was decoded; what remains is who may send it.
+        if action.actor.role is Role.SYSTEM:
+            raise ValueError("the system acts through the workflow's own timers, not updates")
+        if action.command.type not in PERMISSIONS:
+            raise ValueError(f"unknown action {action.command.type!r}")
+
+    async def _record(self, events: list[AgreementEvent], action: AgreementAction) -> None:
+        """Append the events at the stream's version, then fold them into the state."""
+        info = workflow.info()
+        await workflow.execute_local_activity_method(
+            EventLogActivities.append_agreement_events,
+            AppendAgreementEvents(
+                stream_id=self._stream_id,
+                expected_version=self._version,
+                events=tuple(events),
+                event_ids=tuple(workflow.uuid4() for _ in events),
+                correlation_id=action.correlation_id,
+                workflow_id=info.workflow_id,
+                run_id=info.run_id,
+            ),
+            start_to_close_timeout=APPEND_TIMEOUT,
+        )
+        for event in events:
+            self._state = evolve(self._state, event)
+        self._version += len(events)
