@@ -10,7 +10,8 @@ fails with the reason and its legal basis, so auditors see refused attempts too.
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
 from temporalio import workflow
@@ -24,12 +25,14 @@ with workflow.unsafe.imports_passed_through():
     import idna  # noqa: F401
 
     from activities.append import AppendAgreementEvents, EventLogActivities
-    from domain.actors import Actor, Role
+    from domain.actors import SYSTEM_ACTOR, Actor, Role
     from domain.agreement import (
         PERMISSIONS,
         AgreementCommand,
         AgreementEvent,
         AgreementState,
+        Deadline,
+        DeadlineKind,
         DecisionContext,
         decide,
         evolve,
@@ -79,14 +82,62 @@ class AgreementWorkflow:
         self._rules = decree_1166_rulebook()
         # Handlers await the append: one decision at a time, in arrival order.
         self._deciding = asyncio.Lock()
+        # Deadlines whose command was sent (kind, matter, due instant): each fires once.
+        self._fired: set[tuple[DeadlineKind, str, datetime]] = set()
 
     @workflow.run
     async def run(self, start: AgreementStart) -> AgreementState:
-        """Live until the agreement is final and no action is still being handled."""
-        await workflow.wait_condition(
-            lambda: is_terminal(self._state) and workflow.all_handlers_finished()
-        )
+        """Keep every deadline as a durable timer until the agreement is final.
+
+        Each round waits for the earliest open deadline that has a consequence, or for the
+        state to change (an action may open, move or close deadlines); a deadline that passes
+        sends the domain's own system command (lapse, overdue, expiry...).
+        """
+        while not is_terminal(self._state):  # each round ends on a new event or a deadline
+            changed = self._changed_since(self._version)
+            deadline = self._next_deadline()
+            if deadline is None:
+                await workflow.wait_condition(changed)
+                continue
+            wait = max(deadline.due - workflow.now(), timedelta(0))
+            try:
+                await workflow.wait_condition(changed, timeout=wait)
+            except TimeoutError:
+                await self._deadline_passed(deadline)
+        await workflow.wait_condition(workflow.all_handlers_finished)
         return self._state
+
+    def _changed_since(self, version: int) -> Callable[[], bool]:
+        return lambda: self._version != version
+
+    def _next_deadline(self) -> Deadline | None:
+        timed = [
+            d
+            for d in self._state.deadlines
+            if d.on_due is not None and (d.kind, d.related_id, d.due) not in self._fired
+        ]
+        return min(timed, key=lambda d: d.due, default=None)
+
+    async def _deadline_passed(self, deadline: Deadline) -> None:
+        """Send the deadline's system command; never the same deadline twice."""
+        self._fired.add((deadline.kind, deadline.related_id, deadline.due))
+        command = deadline.on_due
+        async with self._deciding:
+            if command is None or deadline not in self._state.deadlines:
+                return  # nothing to do, or an action that arrived meanwhile settled it
+            context = DecisionContext(actor=SYSTEM_ACTOR, now=workflow.now(), rules=self._rules)
+            try:
+                events = decide(command, self._state, context)
+            except DomainError as refused:
+                # A timer the domain itself refuses is a defect to see, not a reason to stop.
+                workflow.logger.error(
+                    "deadline refused by the domain",
+                    extra={"kind": deadline.kind, "code": refused.code, "reason": refused.message},
+                )
+                return
+            await self._record(
+                events, f"deadline:{deadline.kind}:{deadline.related_id}:{deadline.due_date}"
+            )
 
     @workflow.query
     def state(self) -> AgreementState:
@@ -106,7 +157,9 @@ class AgreementWorkflow:
             try:
                 events = decide(action.command, self._state, context)
             except DomainError as refused:
-                await self._record([refusal_event(action.command, refused, context)], action)
+                await self._record(
+                    [refusal_event(action.command, refused, context)], action.correlation_id
+                )
                 raise ApplicationError(
                     refused.message,
                     {
@@ -117,7 +170,7 @@ class AgreementWorkflow:
                     type=refused.code,
                     non_retryable=True,
                 ) from refused
-            await self._record(events, action)
+            await self._record(events, action.correlation_id)
             return self._state
 
     @act.validator
@@ -128,7 +181,7 @@ class AgreementWorkflow:
         if action.command.type not in PERMISSIONS:
             raise ValueError(f"unknown action {action.command.type!r}")
 
-    async def _record(self, events: list[AgreementEvent], action: AgreementAction) -> None:
+    async def _record(self, events: list[AgreementEvent], correlation_id: str) -> None:
         """Append the events at the stream's version, then fold them into the state."""
         info = workflow.info()
         await workflow.execute_local_activity_method(
@@ -138,7 +191,7 @@ class AgreementWorkflow:
                 expected_version=self._version,
                 events=tuple(events),
                 event_ids=tuple(workflow.uuid4() for _ in events),
-                correlation_id=action.correlation_id,
+                correlation_id=correlation_id,
                 workflow_id=info.workflow_id,
                 run_id=info.run_id,
             ),
