@@ -21,9 +21,13 @@ __all__ = ["admin_dsn", "databases", "fresh_dsn", "fresh_store", "run_id", "time
 VENV_BIN = Path(sys.executable).parent
 
 
-@pytest_asyncio.fixture(scope="session")
+@pytest_asyncio.fixture
 async def time_skipping() -> AsyncIterator[WorkflowEnvironment]:
-    """Temporal's time-skipping test server, for timers on real dates."""
+    """Temporal's time-skipping test server, for timers on real dates: one per test.
+
+    A workflow a test leaves running keeps its timers on the server after its worker is gone;
+    on a shared server the next test that skips time would wait on them forever.
+    """
     environment = await WorkflowEnvironment.start_time_skipping(
         data_converter=pydantic_data_converter,
         test_server_existing_path=str(VENV_BIN / "temporal-test-server"),
