@@ -1,0 +1,47 @@
+"""How pit's front doors (API, CLI) reach agreements: through their workflows, never the store."""
+
+from __future__ import annotations
+
+from temporalio.client import Client, WithStartWorkflowOperation
+from temporalio.common import WorkflowIDConflictPolicy
+
+from domain.actors import Actor
+from domain.agreement import AgreementState
+from domain.agreement.commands import SubmitApplication
+from domain.application import ApplicationForm
+from workflows.agreement import AgreementAction, AgreementStart, AgreementWorkflow, workflow_id
+
+
+async def submit_application(
+    client: Client,
+    *,
+    agreement_id: str,
+    form: ApplicationForm,
+    actor: Actor,
+    correlation_id: str,
+    task_queue: str,
+) -> AgreementState:
+    """Start the agreement's workflow (or join the running one) and submit the application.
+
+    One request, update-with-start: a double submit finds the same workflow
+    (``USE_EXISTING``), and the domain refuses, and records, the second submission.
+
+    Raises:
+        temporalio.client.WorkflowUpdateFailedError: the submission was refused; the cause is
+            an ApplicationError whose type is the rule's code.
+    """
+    start = WithStartWorkflowOperation(
+        AgreementWorkflow.run,
+        AgreementStart(agreement_id=agreement_id),
+        id=workflow_id(agreement_id),
+        task_queue=task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )
+    action = AgreementAction(
+        command=SubmitApplication(agreement_id=agreement_id, form=form),
+        actor=actor,
+        correlation_id=correlation_id,
+    )
+    return await client.execute_update_with_start_workflow(
+        AgreementWorkflow.act, action, start_workflow_operation=start
+    )
