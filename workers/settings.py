@@ -24,6 +24,9 @@ class PitSettings(BaseSettings):
     temporal_address: str | None = Field(default=None, alias="TEMPORAL_ADDRESS")
     temporal_namespace: str = Field(default="default", alias="TEMPORAL_NAMESPACE")
     task_queue: str = Field(default="pit-agreements", alias="PIT_TASK_QUEUE", min_length=1)
+    # Where `pit up` serves its embedded Temporal dev server when TEMPORAL_ADDRESS is not set.
+    temporal_port: int = Field(default=7233, alias="PIT_TEMPORAL_PORT", ge=1, le=65535)
+    temporal_ui_port: int = Field(default=8233, alias="PIT_TEMPORAL_UI_PORT", ge=1, le=65535)
 
     def require(self, *names: str) -> tuple[str, ...]:
         """The named settings' values; refuses to go on without any of them.

@@ -1,4 +1,4 @@
-"""`pit up`, as `make run` calls it: PostgreSQL found or started, migrated, and reported."""
+"""`pit up`, as `make run` calls it on a fresh machine: everything started, used, and stopped."""
 
 from __future__ import annotations
 
@@ -6,59 +6,93 @@ import os
 import re
 import select
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from uuid import uuid4
 
 import asyncpg
-import pytest
-from typer.testing import CliRunner
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
 
-from cli.main import app
+from domain.agreement import Status
+from tests.domain.agreement.agreement_scenarios import PARTICIPANT, form
+from workers.agreement_client import submit_application
 
 PIT = Path(sys.executable).with_name("pit")
 
 
-async def test_pit_up_without_database_url_starts_and_migrates_an_embedded_postgres(
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def read_until(process: subprocess.Popen[bytes], marker: str, seconds: float) -> str:
+    """pit up's output until ``marker`` appears (bounded by ``seconds``).
+
+    Raw reads of the pipe: a buffered readline would hide lines already read from select().
+    """
+    assert process.stdout is not None
+    descriptor, seen = process.stdout.fileno(), b""
+    deadline = time.monotonic() + seconds
+    while marker.encode() not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([descriptor], [], [], deadline - time.monotonic())
+        chunk = os.read(descriptor, 65536) if ready else b""
+        if not chunk:
+            break
+        seen += chunk
+    return seen.decode()
+
+
+async def test_pit_up_starts_postgres_temporal_and_the_worker_and_stops_them(
     tmp_path: Path,
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env |= {"PIT_HOME": str(tmp_path / "home"), "PIT_LOG_FORMAT": "json"}
-    # A blocking Popen in a coroutine is fine here: the server must outlive the awaits below.
-    process = subprocess.Popen(  # noqa: ASYNC220
-        [str(PIT), "up"], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    temporal_port, task_queue = free_port(), f"agreements-{uuid4()}"
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TEMPORAL_ADDRESS")}
+    env |= {
+        "PIT_HOME": str(tmp_path / "home"),
+        "PIT_LOG_FORMAT": "json",
+        "PIT_TEMPORAL_PORT": str(temporal_port),
+        "PIT_TEMPORAL_UI_PORT": str(free_port()),
+        "PIT_TASK_QUEUE": task_queue,
+    }
+    process = subprocess.Popen(  # noqa: ASYNC220 - pit up must outlive the awaits below
+        [str(PIT), "up"], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
     )
     try:
-        url = None
-        deadline = time.monotonic() + 120  # bounded: initdb and start take a few seconds
-        assert process.stdout is not None
-        while url is None and time.monotonic() < deadline:
-            ready, _, _ = select.select([process.stdout], [], [], deadline - time.monotonic())
-            if not ready:
-                break
-            line = process.stdout.readline()
-            if not line:
-                break
-            found = re.search(r"PostgreSQL: (\S+)", line)
-            url = found.group(1) if found else None
-        assert url is not None, "pit up never said where PostgreSQL is"
-        connection = await asyncpg.connect(url)
+        said = read_until(process, "worker on task queue", seconds=120)
+        database = re.search(r"PostgreSQL: (\S+)", said)
+        assert database is not None, said
+        assert f"Temporal: 127.0.0.1:{temporal_port}" in said
+        assert "Temporal Web UI: http://127.0.0.1:" in said
+
+        connection = await asyncpg.connect(database.group(1))
         try:
             tables = {r[0] for r in await connection.fetch("SELECT tablename FROM pg_tables")}
         finally:
             await connection.close()
-        assert {"events", "subscription_checkpoints"} <= tables
+        client = await Client.connect(
+            f"127.0.0.1:{temporal_port}", data_converter=pydantic_data_converter
+        )
+        state = await submit_application(
+            client,
+            agreement_id=uuid4().hex,
+            form=form(),
+            actor=PARTICIPANT,
+            correlation_id="make-run",
+            task_queue=task_queue,
+        )
     finally:
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=60) == 0
-    assert (tmp_path / "home" / "postgres").is_dir()
+        exit_code = process.wait(timeout=90)
 
-
-def test_pit_up_with_database_url_migrates_it_and_returns(
-    monkeypatch: pytest.MonkeyPatch, fresh_dsn: str
-) -> None:
-    monkeypatch.setenv("DATABASE_URL", fresh_dsn)
-    result = CliRunner().invoke(app, ["up"])
-    assert result.exit_code == 0, result.output
-    assert fresh_dsn in result.output
+    assert {"events", "subscription_checkpoints"} <= tables
+    assert state.status is Status.IN_REVIEW
+    assert exit_code == 0
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", temporal_port)) != 0, "the dev server still runs"
+    assert (tmp_path / "home" / "temporal.sqlite").is_file()
