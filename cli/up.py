@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import signal
-
 from rich.console import Console
 
 from workers.database import postgres
@@ -21,7 +18,7 @@ def up() -> None:
     PIT_HOME, and its Web UI. Ctrl-C or SIGTERM stops the worker, then what pit started.
     """
     from eventstore.migrations import apply_migrations
-    from workers.main import run_worker
+    from workers.main import run_worker_until_signalled
 
     settings = PitSettings()
     configure_logging(settings.log_format, settings.log_level)
@@ -48,12 +45,4 @@ def up() -> None:
         running = settings.model_copy(
             update={"database_url": db.url, "temporal_address": server.address}
         )
-
-        async def main() -> None:
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for received in (signal.SIGTERM, signal.SIGINT):
-                loop.add_signal_handler(received, stop.set)
-            await run_worker(running, stop)
-
-        asyncio.run(main())
+        run_worker_until_signalled(running)

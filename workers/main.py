@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 
 import structlog
 from temporalio.client import Client
@@ -43,3 +44,20 @@ async def run_worker(settings: PitSettings, stop: asyncio.Event) -> None:
     finally:
         await store.close()
     log.info("worker_stopped")
+
+
+def run_worker_until_signalled(settings: PitSettings) -> None:
+    """Run the worker until SIGTERM or Ctrl-C (SIGINT), then shut it down gracefully.
+
+    Raises:
+        MissingSettings: DATABASE_URL or TEMPORAL_ADDRESS is not set.
+    """
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for received in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(received, stop.set)
+        await run_worker(settings, stop)
+
+    asyncio.run(main())
