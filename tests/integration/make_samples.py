@@ -50,10 +50,7 @@ from domain.agreement.commands import (
     SignAmendment,
     SubmitAnnualReport,
 )
-from domain.agreement.values import GoodsConsumption
 from domain.agreement.vocabulary import (
-    FreeZoneOperation,
-    GoodsCategory,
     RefusalGround,
     TerminationGround,
 )
@@ -66,6 +63,7 @@ from tests.domain.agreement.agreement_scenarios import (
     SYSTEM,
     Story,
     form,
+    goods,
     notified,
     obligations,
     rules_extending_zone_to,
@@ -200,7 +198,7 @@ def _amended_visited_and_supplied() -> Story:
     for n, confirmed in ((1, True), (2, False)):
         declaration_id = f"goods-{n}"
         story.when(
-            DeclareGoodsConsumption(declaration_id=declaration_id, goods=_goods()),
+            DeclareGoodsConsumption(declaration_id=declaration_id, goods=goods()),
             by=PARTICIPANT,
             on=date(2026, 11, 2),
         )
@@ -221,21 +219,6 @@ def _amended_visited_and_supplied() -> Story:
                 on=date(2026, 11, 5),
             )
     return story
-
-
-def _goods() -> GoodsConsumption:
-    return GoodsConsumption(
-        description="Rack servers for the development lab",
-        hs_code="8471500000",
-        unit="pcs",
-        quantity_imported=Decimal("12"),
-        value_imported_kzt=Decimal("54000000.00"),
-        quantity_consumed=Decimal("10"),
-        consumption="installed in the lab and in operation",
-        category=GoodsCategory.PRODUCTION,
-        operation=FreeZoneOperation.OPERATION_AND_USE,
-        excisable=False,
-    )
 
 
 def _termination_consented_then_rejected() -> Story:

@@ -35,7 +35,8 @@ from domain.agreement.commands import (
     SubmitAnnualReport,
     SubmitApplication,
 )
-from domain.agreement.vocabulary import Authority
+from domain.agreement.values import GoodsConsumption
+from domain.agreement.vocabulary import Authority, FreeZoneOperation, GoodsCategory
 from domain.application import ApplicationForm, Contacts, PriorityArea, YearObligations
 from domain.calendar import ALMATY
 from domain.errors import DomainError
@@ -82,6 +83,25 @@ def obligations(year: int, **changes: Any) -> YearObligations:
     }
     fields.update(changes)
     return YearObligations(**fields)
+
+
+def goods(**changes: Any) -> GoodsConsumption:
+    """A declaration's goods: servers imported under the free customs zone regime, unless
+    changed."""
+    fields: dict[str, Any] = {
+        "description": "Rack servers for the development lab",
+        "hs_code": "8471500000",
+        "unit": "pcs",
+        "quantity_imported": Decimal("12"),
+        "value_imported_kzt": Decimal("54000000.00"),
+        "quantity_consumed": Decimal("10"),
+        "consumption": "installed in the lab and in operation",
+        "category": GoodsCategory.PRODUCTION,
+        "operation": FreeZoneOperation.OPERATION_AND_USE,
+        "excisable": False,
+    }
+    fields.update(changes)
+    return GoodsConsumption(**fields)
 
 
 def form(**changes: Any) -> ApplicationForm:

@@ -44,12 +44,10 @@ from domain.agreement.commands import (
     SignAmendment,
     SubmitAnnualReport,
 )
-from domain.agreement.values import GoodsConsumption
 from domain.agreement.vocabulary import (
     Authority,
     DeadlineKind,
     FreeZoneOperation,
-    GoodsCategory,
     RefusalGround,
     TerminationGround,
 )
@@ -60,6 +58,7 @@ from tests.domain.agreement.agreement_scenarios import (
     REVIEWER,
     SYSTEM,
     form,
+    goods,
     in_breach,
     notified,
     obligations,
@@ -71,17 +70,12 @@ from tests.domain.agreement.agreement_scenarios import (
 def _goods(n: int) -> DeclareGoodsConsumption:
     return DeclareGoodsConsumption(
         declaration_id=f"goods-{n}",
-        goods=GoodsConsumption(
-            description="Soldering stations",
-            hs_code="851511",
-            unit="pcs",
+        # Fractional quantities and tiyn: the decimals must survive the round trip.
+        goods=goods(
             quantity_imported=Decimal("4.5"),
             value_imported_kzt=Decimal("2500000.50"),
             quantity_consumed=Decimal("4.5"),
-            consumption="used in assembly",
-            category=GoodsCategory.PRODUCTION,
             operation=FreeZoneOperation.CONSTRUCTION_AND_PRODUCTION_TECHNOLOGY,
-            excisable=False,
         ),
     )
 

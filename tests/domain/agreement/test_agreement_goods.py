@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -16,7 +15,6 @@ from domain.agreement.commands import (
     RejectGoodsDeclaration,
 )
 from domain.agreement.events import GoodsConsumptionConfirmed, GoodsConsumptionDeclared
-from domain.agreement.values import GoodsConsumption
 from domain.agreement.vocabulary import DeclarationStatus, FreeZoneOperation, GoodsCategory
 from domain.errors import InvalidInput, InvalidTransition, NotPermitted, RuleViolation
 from domain.legal_basis import REG_9_9, REG_11, REG_13
@@ -27,40 +25,24 @@ from tests.domain.agreement.agreement_scenarios import (
     STRANGER,
     Story,
     approved,
+    goods,
     notified,
 )
 
 DECLARED_ON = date(2026, 11, 2)
 
 
-def _goods(**changes: Any) -> GoodsConsumption:
-    fields: dict[str, Any] = {
-        "description": "Rack servers for the development lab",
-        "hs_code": "8471500000",
-        "unit": "pcs",
-        "quantity_imported": Decimal("12"),
-        "value_imported_kzt": Decimal("54000000.00"),
-        "quantity_consumed": Decimal("10"),
-        "consumption": "installed in the lab and in operation",
-        "category": GoodsCategory.PRODUCTION,
-        "operation": FreeZoneOperation.OPERATION_AND_USE,
-        "excisable": False,
-    }
-    fields.update(changes)
-    return GoodsConsumption(**fields)
-
-
 def _declared() -> Story:
     story = notified()
     story.when(
-        DeclareGoodsConsumption(declaration_id="goods-1", goods=_goods()),
+        DeclareGoodsConsumption(declaration_id="goods-1", goods=goods()),
         by=PARTICIPANT,
         on=DECLARED_ON,
     )
     return story
 
 
-def test_participant_declares_the_consumption_of_imported_goods() -> None:
+def test_participant_declares_the_consumption_of_importedgoods() -> None:
     story = _declared()
 
     declared = story.events[-1]
@@ -127,7 +109,7 @@ def test_excisable_goods_for_processing_are_refused_under_reg_13() -> None:
     error = notified().refused(
         DeclareGoodsConsumption(
             declaration_id="goods-1",
-            goods=_goods(
+            goods=goods(
                 excisable=True,
                 category=GoodsCategory.PROCESSING,
                 operation=FreeZoneOperation.PROCESSING,
@@ -143,18 +125,18 @@ def test_excisable_goods_for_processing_are_refused_under_reg_13() -> None:
 
 def test_consumption_beyond_the_quantity_imported_is_malformed() -> None:
     with pytest.raises(ValidationError, match="quantity_consumed"):
-        _goods(quantity_consumed=Decimal("13"))
+        goods(quantity_consumed=Decimal("13"))
 
 
 @pytest.mark.parametrize("hs_code", ["847", "84715000001", "8471.50"])
 def test_hs_code_has_four_to_ten_digits(hs_code: str) -> None:
     with pytest.raises(ValidationError, match="hs_code"):
-        _goods(hs_code=hs_code)
+        goods(hs_code=hs_code)
 
 
 def test_goods_are_declared_only_under_an_agreement_in_force() -> None:
     approved().refused(
-        DeclareGoodsConsumption(declaration_id="goods-1", goods=_goods()),
+        DeclareGoodsConsumption(declaration_id="goods-1", goods=goods()),
         by=PARTICIPANT,
         on=date(2026, 4, 1),
         error=InvalidTransition,
@@ -164,14 +146,14 @@ def test_goods_are_declared_only_under_an_agreement_in_force() -> None:
 def test_only_the_agreements_participant_declares_and_only_staff_confirm() -> None:
     story = notified()
     story.refused(
-        DeclareGoodsConsumption(declaration_id="goods-1", goods=_goods()),
+        DeclareGoodsConsumption(declaration_id="goods-1", goods=goods()),
         by=STRANGER,
         on=DECLARED_ON,
         error=NotPermitted,
         code="not_own_agreement",
     )
     story.refused(
-        DeclareGoodsConsumption(declaration_id="goods-1", goods=_goods()),
+        DeclareGoodsConsumption(declaration_id="goods-1", goods=goods()),
         by=REVIEWER,
         on=DECLARED_ON,
         error=NotPermitted,

@@ -54,12 +54,9 @@ from domain.agreement.commands import (
     SubmitApplication,
     TerminateForZoneEnd,
 )
-from domain.agreement.values import GoodsConsumption
 from domain.agreement.vocabulary import (
     Authority,
     DeadlineKind,
-    FreeZoneOperation,
-    GoodsCategory,
     RefusalGround,
     TerminationGround,
 )
@@ -69,20 +66,8 @@ from tests.domain.agreement.agreement_scenarios import (
     STRANGER,
     concluded,
     form,
+    goods,
     obligations,
-)
-
-_GOODS = GoodsConsumption(
-    description="Servers",
-    hs_code="8471",
-    unit="pcs",
-    quantity_imported=Decimal(2),
-    value_imported_kzt=Decimal("100.00"),
-    quantity_consumed=Decimal(1),
-    consumption="in use",
-    category=GoodsCategory.PRODUCTION,
-    operation=FreeZoneOperation.OPERATION_AND_USE,
-    excisable=False,
 )
 
 # One instance of every command.
@@ -128,7 +113,7 @@ SAMPLES: list[AgreementCommand] = [
     RejectTermination(termination_id="t", reason="x"),
     ExpireAgreement(),
     TerminateForZoneEnd(),
-    DeclareGoodsConsumption(declaration_id="g", goods=_GOODS),
+    DeclareGoodsConsumption(declaration_id="g", goods=goods()),
     ConfirmGoodsConsumption(declaration_id="g", document_number="d"),
     RejectGoodsDeclaration(declaration_id="g", reasons=("x",)),
     AddAuditAnnotation(annotation_id="n", text="x"),

@@ -71,12 +71,9 @@ from domain.agreement.commands import (
     SubmitApplication,
     TerminateForZoneEnd,
 )
-from domain.agreement.values import GoodsConsumption
 from domain.agreement.vocabulary import (
     Authority,
     DeadlineKind,
-    FreeZoneOperation,
-    GoodsCategory,
     RefusalGround,
     Status,
     TerminationGround,
@@ -100,6 +97,7 @@ from tests.domain.agreement.agreement_scenarios import (
     approved,
     at,
     form,
+    goods,
     in_breach,
     notified,
     obligations,
@@ -127,19 +125,6 @@ RULE_BOOKS = [RULES, rules_extending_zone_to(date(2030, 1, 1))]
 STEPS = [timedelta(hours=h) for h in (1, 6)] + [
     timedelta(days=d) for d in (1, 2, 5, 10, 15, 30, 61, 120, 200)
 ]
-
-_GOODS = GoodsConsumption(
-    description="Servers",
-    hs_code="847150",
-    unit="pcs",
-    quantity_imported=Decimal(3),
-    value_imported_kzt=Decimal("900000.00"),
-    quantity_consumed=Decimal(2),
-    consumption="in the lab",
-    category=GoodsCategory.PRODUCTION,
-    operation=FreeZoneOperation.OPERATION_AND_USE,
-    excisable=False,
-)
 
 
 def _commands() -> st.SearchStrategy[AgreementCommand]:
@@ -226,7 +211,7 @@ def _commands() -> st.SearchStrategy[AgreementCommand]:
         st.builds(RejectTermination, termination_id=ids, reason=st.just("x")),
         st.just(ExpireAgreement()),
         st.just(TerminateForZoneEnd()),
-        st.builds(DeclareGoodsConsumption, declaration_id=ids, goods=st.just(_GOODS)),
+        st.builds(DeclareGoodsConsumption, declaration_id=ids, goods=st.just(goods())),
         st.builds(ConfirmGoodsConsumption, declaration_id=ids, document_number=ids),
         st.builds(RejectGoodsDeclaration, declaration_id=ids, reasons=st.just(("x",))),
         st.builds(AddAuditAnnotation, annotation_id=ids, text=st.just("x")),
