@@ -13,6 +13,7 @@ from uuid import UUID
 from pydantic import BaseModel
 
 from domain.agreement import AgreementEvent
+from domain.agreement.events.audit import reminder_sent_v1_to_v2
 from domain.event import DomainEvent
 from domain.zone import ZoneEvent
 from eventstore import EventCodec, EventMetadata, EventRegistry, NewEvent
@@ -30,6 +31,8 @@ def domain_codec() -> EventCodec:
     registry = EventRegistry()
     for model in (*_members(AgreementEvent), *_members(ZoneEvent)):
         registry.register(model)
+    # Older shapes, lifted one version at a time (their stored samples stay in the tests).
+    registry.add_upcaster("ReminderSent", 1, reminder_sent_v1_to_v2)
     return EventCodec(registry)
 
 

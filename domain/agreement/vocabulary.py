@@ -161,3 +161,26 @@ class DeadlineKind(StrEnum):
     CURE_PERIOD = "cure_period"  # a breach notice's cure period
     AMENDMENT_SIGNING = "amendment_signing"  # the participant signs an approved amendment
     AGREEMENT_END = "agreement_end"  # the agreement's term runs out
+
+
+class Audience(StrEnum):
+    """Who a reminder is for."""
+
+    PARTICIPANT = "participant"  # the contact e-mail of the application
+    STAFF = "staff"  # the management company's staff mailbox
+
+
+class ReminderStage(StrEnum):
+    """When a reminder goes out, against its deadline."""
+
+    BEFORE = "before"  # the deadline is ahead
+    OVERDUE = "overdue"  # the deadline passed and the matter is still open
+    ESCALATION = "escalation"  # the deadline passed and the system acted: staff must look
+
+
+# The mail template each stage of reminder is written with (activities/templates).
+REMINDER_TEMPLATES: dict[ReminderStage, str] = {
+    ReminderStage.BEFORE: "reminder_before",
+    ReminderStage.OVERDUE: "reminder_overdue",
+    ReminderStage.ESCALATION: "staff_escalation",
+}

@@ -153,7 +153,9 @@ def _updates(state: AgreementState, event: AgreementEvent) -> Updates:
             return goods.rejected(state, event)
         case AuditAnnotationAdded():
             return {"ids": state.ids | {event.annotation_id}}
-        case ActionRefused() | ReminderSent():
+        case ReminderSent():
+            return {"ids": state.ids | {event.reminder_id}}
+        case ActionRefused():
             return {}
         case _:
             assert_never(event)
