@@ -27,6 +27,21 @@ class PitSettings(BaseSettings):
     # Where `pit up` serves its embedded Temporal dev server when TEMPORAL_ADDRESS is not set.
     temporal_port: int = Field(default=7233, alias="PIT_TEMPORAL_PORT", ge=1, le=65535)
     temporal_ui_port: int = Field(default=8233, alias="PIT_TEMPORAL_UI_PORT", ge=1, le=65535)
+    # Mail: SMTP_URL (smtp://user:password@host:port, smtps:// for implicit TLS); without it
+    # `pit up` runs its own SMTP catcher on PIT_SMTP_PORT and keeps the mail under PIT_HOME.
+    smtp_url: str | None = Field(default=None, alias="SMTP_URL")
+    smtp_port: int = Field(default=1025, alias="PIT_SMTP_PORT", ge=0, le=65535)
+    mail_from: str = Field(default="pit@sez-pit.localhost", alias="PIT_MAIL_FROM", min_length=3)
+    # Who receives what: the management company's staff mailbox, and the government bodies'.
+    staff_email: str = Field(default="staff@sez-pit.localhost", alias="PIT_STAFF_EMAIL")
+    authorized_body_email: str = Field(
+        default="authorized-body@gov.localhost", alias="PIT_AUTHORIZED_BODY_EMAIL"
+    )
+    tax_authority_email: str = Field(
+        default="tax-authority@gov.localhost", alias="PIT_TAX_AUTHORITY_EMAIL"
+    )
+    # Temporal SDK metrics for Prometheus (host:port); empty turns them off.
+    metrics_address: str = Field(default="127.0.0.1:9464", alias="PIT_METRICS_ADDRESS")
 
     def require(self, *names: str) -> tuple[str, ...]:
         """The named settings' values; refuses to go on without any of them.

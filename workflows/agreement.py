@@ -25,6 +25,7 @@ with workflow.unsafe.imports_passed_through():
     import idna  # noqa: F401
 
     from activities.append import AppendAgreementEvents, EventLogActivities
+    from activities.zone_rules import ZoneRules
     from domain.actors import SYSTEM_ACTOR, Actor, Role
     from domain.agreement import (
         PERMISSIONS,
@@ -80,6 +81,7 @@ class AgreementWorkflow:
         self._state = initial_state()
         self._version = 0
         self._rules = decree_1166_rulebook()
+        self._zone_version = 0  # the zone stream's version the rules come from
         # Handlers await the append: one decision at a time, in arrival order.
         self._deciding = asyncio.Lock()
         # Deadlines whose command was sent (kind, matter, due instant): each fires once.
@@ -138,6 +140,15 @@ class AgreementWorkflow:
             await self._record(
                 events, f"deadline:{deadline.kind}:{deadline.related_id}:{deadline.due_date}"
             )
+
+    @workflow.signal
+    def zone_rules_changed(self, rules: ZoneRules) -> None:
+        """The zone adopted new rules (an amendment of the regulation, new terms): decide with
+        them from now on. News older than what the agreement has is ignored, so the zone may
+        resend a change safely."""
+        if rules.zone_version > self._zone_version:
+            self._rules = rules.rule_book
+            self._zone_version = rules.zone_version
 
     @workflow.query
     def state(self) -> AgreementState:
