@@ -50,6 +50,7 @@ PERMISSIONS: Mapping[str, frozenset[Role]] = {
     "LapseSigning": _SYSTEM,
     # notices and the register; an administrator records a notice sent by hand
     "RecordAuthorityNotified": frozenset({Role.SYSTEM, Role.ADMIN}),
+    "IssueAuthorityNotice": _SYSTEM,
     "RecordRegisterEntry": _STAFF_RECORD,
     "RecordRegisterEntryClosed": _STAFF_RECORD,
     # annual reports

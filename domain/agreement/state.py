@@ -67,6 +67,7 @@ class AgreementState(BaseModel):
     zone_end: date | None = None  # the zone's end in force when concluded (or last amended)
     obligations: tuple[YearObligations, ...] = ()
     notices_due: Mapping[Authority, Due] = {}  # notices of conclusion or termination not sent
+    notices_issued: Mapping[Authority, str] = {}  # issued, acknowledgment not yet recorded
     register_entry_due: Due | None = None
     register_number: str | None = None
     register_closure_due: Due | None = None

@@ -35,6 +35,8 @@ Quantity = Annotated[
 
 Text = Annotated[PlainText, Field(min_length=1, max_length=5_000)]
 Reference = Annotated[PlainText, Field(min_length=1, max_length=200)]
+# A generated document (a notice to a government body), kept whole in the event.
+Document = Annotated[PlainText, Field(min_length=1, max_length=20_000)]
 
 
 class _Value(BaseModel):

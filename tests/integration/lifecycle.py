@@ -70,6 +70,7 @@ from tests.domain.agreement.agreement_scenarios import (
     Story,
     at,
     form,
+    notice,
     obligations,
 )
 
@@ -162,6 +163,7 @@ def whole_lifecycle(ending: Ending) -> DecidedStory:
     story.when(SignAsParticipant(), by=PARTICIPANT, on=date(2026, 4, 1))
     story.when(SignForManagementCompany(), by=APPROVER, on=CONCLUDED_ON)
     for authority in Authority:
+        story.when(notice(authority), by=SYSTEM, on=at(CONCLUDED_ON, 15))
         story.when(
             RecordAuthorityNotified(authority=authority, reference=f"out-{authority.value}"),
             by=SYSTEM,

@@ -26,6 +26,7 @@ from domain.agreement.commands.audit import AddAuditAnnotation, RecordReminderSe
 from domain.agreement.commands.base import Command
 from domain.agreement.commands.conclusion import (
     ApproveConclusion,
+    IssueAuthorityNotice,
     LapseSigning,
     RecordAuthorityNotified,
     RecordRegisterEntry,
@@ -77,6 +78,7 @@ AgreementCommand: TypeAlias = Annotated[
     | SignForManagementCompany
     | LapseSigning
     | RecordAuthorityNotified
+    | IssueAuthorityNotice
     | RecordRegisterEntry
     | RecordRegisterEntryClosed
     | SubmitAnnualReport
@@ -126,6 +128,7 @@ __all__ = [
     "DeclareGoodsConsumption",
     "EscalateOverdueReport",
     "ExpireAgreement",
+    "IssueAuthorityNotice",
     "IssueBreachNotice",
     "LapseAmendment",
     "LapseApplication",

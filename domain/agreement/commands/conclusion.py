@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from domain.agreement.commands.base import Command
-from domain.agreement.values import Reference, Text
+from domain.agreement.values import Document, Reference, Text
 from domain.agreement.vocabulary import Authority, RefusalGround
 from domain.application import ObligationSchedule
 
@@ -60,6 +60,19 @@ class RecordAuthorityNotified(Command):
     type: Literal["RecordAuthorityNotified"] = "RecordAuthorityNotified"
     authority: Authority
     reference: Reference
+
+
+class IssueAuthorityNotice(Command):
+    """The system issues the notice to an authority of the conclusion or the termination (which
+    one follows from the state): the generated document, as sent to ``recipient``. Staff then
+    record the authority's acknowledgment (``RecordAuthorityNotified``)."""
+
+    type: Literal["IssueAuthorityNotice"] = "IssueAuthorityNotice"
+    authority: Authority
+    notice_id: Reference
+    recipient: Reference
+    subject: Reference
+    document: Document
 
 
 class RecordRegisterEntry(Command):

@@ -16,6 +16,7 @@ from domain.agreement.commands import (
     DeclareGoodsConsumption,
     EscalateOverdueReport,
     ExpireAgreement,
+    IssueAuthorityNotice,
     IssueBreachNotice,
     LapseAmendment,
     LapseApplication,
@@ -124,6 +125,8 @@ def _decide(
             return conclusion.lapse_signing(command, state, ctx)
         case RecordAuthorityNotified():
             return registration.record_authority_notified(command, state, ctx)
+        case IssueAuthorityNotice():
+            return registration.issue_authority_notice(command, state, ctx)
         case RecordRegisterEntry():
             return registration.record_register_entry(command, state, ctx)
         case RecordRegisterEntryClosed():

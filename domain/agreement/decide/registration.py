@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain.agreement.commands import (
+    IssueAuthorityNotice,
     RecordAuthorityNotified,
     RecordRegisterEntry,
     RecordRegisterEntryClosed,
@@ -10,6 +11,7 @@ from domain.agreement.commands import (
 from domain.agreement.context import DecisionContext
 from domain.agreement.events import (
     AgreementEvent,
+    AuthorityNoticeIssued,
     AuthorityNotified,
     RegisterEntryClosed,
     RegisterEntryRecorded,
@@ -17,6 +19,7 @@ from domain.agreement.events import (
 from domain.agreement.guards import (
     LIFECYCLE_BASIS,
     has_passed,
+    require_new_id,
     require_not_in_future,
     require_status,
 )
@@ -47,6 +50,32 @@ def record_authority_notified(
             of="termination" if state.status is Status.CLOSING else "conclusion",
             reference=command.reference,
             late=has_passed(due, ctx),
+        )
+    ]
+
+
+def issue_authority_notice(
+    command: IssueAuthorityNotice, state: AgreementState, ctx: DecisionContext
+) -> list[AgreementEvent]:
+    """Issue the notice to an authority that is due, once until it is acknowledged."""
+    require_status(state, {*IN_FORCE, Status.CLOSING}, command)
+    due = state.notices_due.get(command.authority)
+    if due is None or command.authority in state.notices_issued:
+        raise InvalidTransition(
+            f"no notice to the {command.authority.value.replace('_', ' ')} waits to be issued",
+            (LIFECYCLE_BASIS,),
+            code="no_notice_to_issue",
+        )
+    require_new_id(state, command.notice_id, "notice_id")
+    return [
+        AuthorityNoticeIssued(
+            **ctx.stamp(REG_9_1, *due.legal_basis),
+            authority=command.authority,
+            of="termination" if state.status is Status.CLOSING else "conclusion",
+            notice_id=command.notice_id,
+            recipient=command.recipient,
+            subject=command.subject,
+            document=command.document,
         )
     ]
 

@@ -27,6 +27,7 @@ from domain.agreement.events.application import (
 from domain.agreement.events.audit import ActionRefused, AuditAnnotationAdded, ReminderSent
 from domain.agreement.events.conclusion import (
     AgreementConcluded,
+    AuthorityNoticeIssued,
     AuthorityNotified,
     ConclusionApproved,
     RegisterEntryClosed,
@@ -75,6 +76,7 @@ AgreementEvent: TypeAlias = Annotated[
     | SignedByParticipant
     | SignedByManagementCompany
     | AgreementConcluded
+    | AuthorityNoticeIssued
     | AuthorityNotified
     | RegisterEntryRecorded
     | RegisterEntryClosed
@@ -132,6 +134,7 @@ __all__ = [
     "ApplicationResubmitted",
     "ApplicationSubmitted",
     "AuditAnnotationAdded",
+    "AuthorityNoticeIssued",
     "AuthorityNotified",
     "BreachCured",
     "BreachNoticeIssued",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from domain.agreement.values import Due, Reference, ReportDue
+from domain.agreement.values import Document, Due, Reference, ReportDue
 from domain.agreement.vocabulary import Authority
 from domain.application import ObligationSchedule
 from domain.event import DomainEvent
@@ -62,6 +62,20 @@ class AgreementConcluded(DomainEvent):
     authorized_body_notice_due: Due
     tax_authority_notice_due: Due
     register_entry_due: Due
+
+
+class AuthorityNoticeIssued(DomainEvent):
+    """The notice to an authority of the conclusion or the termination was generated and sent
+    (the document as sent); it waits for staff to record the authority's acknowledgment."""
+
+    type: Literal["AuthorityNoticeIssued"] = "AuthorityNoticeIssued"
+    schema_version: Literal[1] = 1
+    authority: Authority
+    of: Literal["conclusion", "termination"]
+    notice_id: Reference
+    recipient: Reference
+    subject: Reference
+    document: Document
 
 
 class AuthorityNotified(DomainEvent):

@@ -30,6 +30,7 @@ from domain.agreement.events import (
     ApplicationResubmitted,
     ApplicationSubmitted,
     AuditAnnotationAdded,
+    AuthorityNoticeIssued,
     AuthorityNotified,
     BreachCured,
     BreachNoticeIssued,
@@ -99,6 +100,8 @@ def _updates(state: AgreementState, event: AgreementEvent) -> Updates:
             return application.signed_by_management_company(state, event)
         case AgreementConcluded():
             return application.concluded(state, event)
+        case AuthorityNoticeIssued():
+            return registration.authority_notice_issued(state, event)
         case AuthorityNotified():
             return registration.authority_notified(state, event)
         case RegisterEntryRecorded():

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from domain.agreement.events import AuthorityNotified, RegisterEntryClosed, RegisterEntryRecorded
+from domain.agreement.events import (
+    AuthorityNoticeIssued,
+    AuthorityNotified,
+    RegisterEntryClosed,
+    RegisterEntryRecorded,
+)
 from domain.agreement.state import AgreementState, Updates
 from domain.agreement.values import Due
 from domain.agreement.vocabulary import Authority, Status
@@ -20,11 +25,21 @@ def _closed_if_done(
     return state.status
 
 
+def authority_notice_issued(state: AgreementState, event: AuthorityNoticeIssued) -> Updates:
+    """The notice is out; its acknowledgment is awaited."""
+    return {
+        "notices_issued": {**state.notices_issued, event.authority: event.notice_id},
+        "ids": state.ids | {event.notice_id},
+    }
+
+
 def authority_notified(state: AgreementState, event: AuthorityNotified) -> Updates:
     """One notice fewer outstanding; a closing record may become final."""
     notices = {a: due for a, due in state.notices_due.items() if a is not event.authority}
+    issued = {a: n for a, n in state.notices_issued.items() if a is not event.authority}
     return {
         "notices_due": notices,
+        "notices_issued": issued,
         "status": _closed_if_done(state, notices, state.register_closure_due),
     }
 

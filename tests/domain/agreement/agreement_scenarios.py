@@ -27,6 +27,7 @@ from domain.agreement import (
 from domain.agreement.commands import (
     AcceptAnnualReport,
     ApproveConclusion,
+    IssueAuthorityNotice,
     IssueBreachNotice,
     RecommendConclusion,
     RecordAuthorityNotified,
@@ -195,6 +196,17 @@ class Story:
     def copy(self) -> Story:
         """A story with the same events, to branch from."""
         return Story(events=list(self.events), rules=self.rules)
+
+
+def notice(authority: Authority, of: str = "conclusion") -> IssueAuthorityNotice:
+    """The system's notice to an authority, as the workflow generates it."""
+    return IssueAuthorityNotice(
+        authority=authority,
+        notice_id=f"notice:{authority.value}:{of}",
+        recipient=f"{authority.value.replace('_', '-')}@gov.localhost",
+        subject=f"Notice of the {of} of agreement PIT-2026-001",
+        document=f"Notice of the {of} of agreement PIT-2026-001 with TOO Alatau Software.",
+    )
 
 
 def types(events: list[AgreementEvent]) -> list[str]:

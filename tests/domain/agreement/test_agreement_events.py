@@ -60,6 +60,7 @@ from tests.domain.agreement.agreement_scenarios import (
     form,
     goods,
     in_breach,
+    notice,
     notified,
     obligations,
     recommended,
@@ -198,6 +199,7 @@ def _agreement_tour() -> list[AgreementEvent]:
     story.when(ConsentToTermination(termination_id="t-2"), by=PARTICIPANT, on=date(2027, 7, 5))
     story.when(ApproveTermination(termination_id="t-2"), by=APPROVER, on=date(2027, 7, 6))
     for authority in Authority:
+        story.when(notice(authority, "termination"), by=SYSTEM, on=date(2027, 7, 6))
         story.when(
             RecordAuthorityNotified(authority=authority, reference="x"),
             by=SYSTEM,

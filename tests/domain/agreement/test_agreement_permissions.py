@@ -67,6 +67,7 @@ from tests.domain.agreement.agreement_scenarios import (
     concluded,
     form,
     goods,
+    notice,
     obligations,
 )
 
@@ -85,6 +86,7 @@ SAMPLES: list[AgreementCommand] = [
     SignForManagementCompany(),
     LapseSigning(),
     RecordAuthorityNotified(authority=Authority.TAX_AUTHORITY, reference="r"),
+    notice(Authority.TAX_AUTHORITY),
     RecordRegisterEntry(register_number="r", entered_on=date(2026, 4, 2)),
     RecordRegisterEntryClosed(closed_on=date(2026, 4, 2)),
     SubmitAnnualReport(
