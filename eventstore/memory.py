@@ -13,8 +13,8 @@ from eventstore.appending import PriorRecord, prepare_append, resolve_replay
 from eventstore.chain import GENESIS_HASH, chain_events
 from eventstore.errors import WrongExpectedVersion
 from eventstore.model import STORED, EventMetadata, NewEvent, RecordedEvent
-from eventstore.store import AppendResult
-from eventstore.streams import ANY, ExpectedVersion, validate_stream_id
+from eventstore.store import MAX_LIST_STREAMS, AppendResult
+from eventstore.streams import ANY, ExpectedVersion, stream_range, validate_stream_id
 from eventstore.verification import ChainVerifier, VerificationReport, VerifyRow
 
 
@@ -181,6 +181,13 @@ class InMemoryEventStore:
         """The stream's current version; 0 when it has no events."""
         validate_stream_id(stream_id)
         return len(self._streams.get(stream_id, []))
+
+    async def list_streams(
+        self, prefix: str, *, after: str | None = None, limit: int = 100
+    ) -> list[str]:
+        """List stream ids by prefix, a page at a time; see :class:`eventstore.store.EventStore`."""
+        bounds = stream_range(prefix, after, limit, MAX_LIST_STREAMS)
+        return sorted(stream_id for stream_id in self._streams if bounds.holds(stream_id))[:limit]
 
     async def read_all(self, from_position: int = 1, limit: int = 1000) -> list[RecordedEvent]:
         """Read events by global position; see :class:`eventstore.store.EventStore`."""

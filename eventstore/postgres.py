@@ -20,8 +20,8 @@ from eventstore.model import STORED, EventMetadata, NewEvent, RecordedEvent
 from eventstore.notifier import WakeUpNotifier
 from eventstore.pg_errors import unavailable_as_store_error
 from eventstore.pg_verify import verify_database
-from eventstore.store import AppendResult
-from eventstore.streams import ANY, ExpectedVersion, validate_stream_id
+from eventstore.store import MAX_LIST_STREAMS, AppendResult
+from eventstore.streams import ANY, ExpectedVersion, stream_range, validate_stream_id
 from eventstore.verification import VerificationReport
 
 # An append at ANY version races only with other appends to the same stream; retrying a few
@@ -264,6 +264,19 @@ class PostgresEventStore:
         async with self.connection("reading a stream version") as connection:
             version: int = await connection.fetchval(sql.CURRENT_VERSION, stream_id)
         return version
+
+    async def list_streams(
+        self, prefix: str, *, after: str | None = None, limit: int = 100
+    ) -> list[str]:
+        """List stream ids by prefix, a page at a time; see :class:`eventstore.store.EventStore`.
+
+        One index probe per id returned (``sql.LIST_STREAMS_FROM``), whatever the streams hold.
+        """
+        bounds = stream_range(prefix, after, limit, MAX_LIST_STREAMS)
+        statement = sql.LIST_STREAMS_FROM if bounds.inclusive else sql.LIST_STREAMS_AFTER
+        async with self.connection("listing streams") as connection:
+            rows = await connection.fetch(statement, bounds.lower, bounds.upper, limit)
+        return [row[0] for row in rows]
 
     async def read_all(self, from_position: int = 1, limit: int = 1000) -> list[RecordedEvent]:
         """Read events by global position; see :class:`eventstore.store.EventStore`."""

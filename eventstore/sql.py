@@ -68,6 +68,36 @@ SELECT global_position, stream_id, stream_version, event_id, type, schema_versio
  ORDER BY stream_version
 """
 
+# list_streams: a loose index scan ("skip scan") over the unique index on (stream_id,
+# stream_version), which already orders every stream id: each step of the recursion is one
+# index probe for the first id above the previous one, so a page of $3 ids costs $3 probes
+# however many events each stream holds (a DISTINCT would read every event of the page's
+# streams). $1 the lower bound (inclusive in LIST_STREAMS_FROM, exclusive in
+# LIST_STREAMS_AFTER), $2 the exclusive upper bound, $3 the page size.
+_LIST_STREAMS = """
+WITH RECURSIVE listed (stream_id, n) AS (
+    (SELECT stream_id, 1
+       FROM events
+      WHERE stream_id {lower} $1 AND stream_id < $2
+      ORDER BY stream_id
+      LIMIT 1)
+    UNION ALL
+    SELECT next.stream_id, listed.n + 1
+      FROM listed
+      CROSS JOIN LATERAL (
+          SELECT stream_id
+            FROM events
+           WHERE stream_id > listed.stream_id AND stream_id < $2
+           ORDER BY stream_id
+           LIMIT 1
+      ) AS next
+     WHERE listed.n < $3
+)
+SELECT stream_id FROM listed ORDER BY stream_id
+"""
+LIST_STREAMS_FROM = _LIST_STREAMS.format(lower=">=")
+LIST_STREAMS_AFTER = _LIST_STREAMS.format(lower=">")
+
 # read_all scans one window of positions [$1, $2) through the BRIN index at a time.
 LAST_POSITION = "SELECT last_value FROM events_global_position_seq"
 

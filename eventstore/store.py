@@ -14,6 +14,9 @@ from eventstore.verification import VerificationReport
 MAX_BATCH = 10_000
 """Most events one append may carry."""
 
+MAX_LIST_STREAMS = 1000
+"""Most stream ids one call of ``list_streams`` returns."""
+
 
 @dataclass(frozen=True, slots=True)
 class AppendResult:
@@ -80,6 +83,26 @@ class EventStore(Protocol):
 
     async def stream_version(self, stream_id: str) -> int:
         """The stream's current version; 0 when it has no events."""
+        ...
+
+    async def list_streams(
+        self, prefix: str, *, after: str | None = None, limit: int = 100
+    ) -> list[str]:
+        """List the ids of the streams that start with ``prefix``, in byte order, a page at a time.
+
+        Args:
+            prefix: what the ids start with, e.g. ``agreement-`` (empty: every stream); letters,
+                digits and ``_ . : -`` only, as in stream ids.
+            after: the cursor: only ids after this one (the last id of the previous page).
+            limit: the most ids to return, 1 to :data:`MAX_LIST_STREAMS`.
+
+        Returns:
+            Up to ``limit`` stream ids; fewer means the listing is complete.
+
+        Raises:
+            ValueError: a prefix with other characters, or a limit out of range.
+            StoreUnavailable: the database is unreachable.
+        """
         ...
 
     async def read_all(self, from_position: int = 1, limit: int = 1000) -> list[RecordedEvent]:

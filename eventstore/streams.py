@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
-from typing import Final, Literal
+from typing import Final, Literal, NamedTuple
 
 from eventstore.errors import StreamIdInvalid
 
@@ -58,3 +58,41 @@ def check_expected_version(expected: ExpectedVersion) -> None:
         return
     if isinstance(expected, bool) or not isinstance(expected, int) or expected < 0:
         raise ValueError(f"expected_version must be ANY or an int >= 0, got {expected!r}")
+
+
+_PREFIX = re.compile(r"^[A-Za-z0-9_.:-]{0,140}$")
+# Every character a stream id may hold sorts before DEL (U+007F), in byte order and in Python's.
+_AFTER_EVERY_ID = "\x7f"
+
+
+class StreamRange(NamedTuple):
+    """The stream ids a listing covers: from ``lower`` (``inclusive`` or not) to below ``upper``."""
+
+    lower: str
+    inclusive: bool
+    upper: str
+
+    def holds(self, stream_id: str) -> bool:
+        """Whether ``stream_id`` is in the range."""
+        above = stream_id >= self.lower if self.inclusive else stream_id > self.lower
+        return above and stream_id < self.upper
+
+
+def stream_range(prefix: str, after: str | None, limit: int, most: int) -> StreamRange:
+    """The range of ids that start with ``prefix`` and come after ``after``.
+
+    Ids sort by their bytes (the column's "C" collation); stream ids are ASCII, so Python's
+    order of ``str`` is the same, and the ids starting with a prefix are exactly those from the
+    prefix up to the prefix with its last character incremented.
+
+    Raises:
+        ValueError: a prefix with characters no stream id has, or ``limit`` outside 1..most.
+    """
+    if not isinstance(prefix, str) or _PREFIX.fullmatch(prefix) is None:
+        raise ValueError(f"a stream prefix is up to 140 of A-Z a-z 0-9 _ . : -, not {prefix!r}")
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= most:
+        raise ValueError(f"limit must be from 1 to {most}, got {limit!r}")
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix else _AFTER_EVERY_ID
+    if after is None or after < prefix:
+        return StreamRange(prefix, True, upper)
+    return StreamRange(after, False, upper)
