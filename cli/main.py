@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from cli.db import db_app
+from cli.mail import mail_app
 from cli.up import up
 from cli.worker import worker
 
@@ -16,4 +17,5 @@ app = typer.Typer(
 )
 app.command()(up)
 app.add_typer(db_app, name="db")
+app.add_typer(mail_app, name="mail")
 app.command()(worker)

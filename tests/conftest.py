@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import structlog
 
 from workers.database import postgres
+from workers.mail_catcher import MailCatcher, mail_catcher
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,3 +23,18 @@ def admin_database_url() -> Iterator[str]:
     """
     with postgres(os.environ.get("DATABASE_URL"), ROOT / ".pit", name="test-postgres") as db:
         yield db.url
+
+
+@pytest.fixture(autouse=True)
+def _fresh_structlog() -> Iterator[None]:
+    """Undo a test's structlog configuration (`pit worker` in-process configures it): its
+    loggers hold that test's captured stderr, which pytest closes afterwards."""
+    yield
+    structlog.reset_defaults()
+
+
+@pytest.fixture
+def smtp(tmp_path: Path) -> Iterator[MailCatcher]:
+    """An SMTP catcher on 127.0.0.1 for a test, keeping mail in a Maildir."""
+    with mail_catcher(tmp_path, 0) as catcher:
+        yield catcher

@@ -1,0 +1,229 @@
+"""deliver_mail on real PostgreSQL and a real SMTP server: at most one message per mail id."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import asyncpg
+import pytest
+import pytest_asyncio
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+from temporalio.testing import ActivityEnvironment
+
+from activities.mail import (
+    MailActivities,
+    MailDelivery,
+    MailNotSent,
+    OutgoingMail,
+    SmtpSettings,
+    message_id_for,
+    render,
+)
+from tests.activities.caught_mail import caught, free_port, header
+from workers.mail_catcher import MailCatcher, mail_catcher
+
+NOW = datetime(2027, 3, 1, 4, 30, tzinfo=UTC)  # 09:30 in Almaty
+SENDER = "Парк инновационных технологий <pit@sez-pit.localhost>"
+
+REMINDER = {
+    "recipient_name": "Айгерим Сапарова",
+    "agreement_id": "ag-2025-0042",
+    "participant_name": "ТОО «Кодекс Технолоджиз»",
+    "bin": "180340021795",
+    "deadline": "annual_report",
+    "related_id": "2026",
+    "due_on": "2027-03-31",
+    "days": "30",
+    "basis": "Decree 1166 Reg. §9.3",
+}
+
+
+def reminder(mail_id: str = "annual_report:2026:2027-03-31:before-30") -> OutgoingMail:
+    return OutgoingMail(
+        mail_id=mail_id,
+        to=("director@kodeks.kz", "accountant@kodeks.kz"),
+        template="reminder_before",
+        context=REMINDER,
+        stream_id="agreement-ag-2025-0042",
+        correlation_id="reminder-annual_report-2026",
+    )
+
+
+async def deliver(activities: MailActivities, mail: OutgoingMail) -> MailDelivery:
+    """Run the activity as a worker would (in an activity context), once."""
+    return await ActivityEnvironment().run(activities.deliver_mail, mail)
+
+
+async def stored(dsn: str) -> list[asyncpg.Record]:
+    connection = await asyncpg.connect(dsn)
+    try:
+        return await connection.fetch("SELECT * FROM mail_deliveries ORDER BY mail_id")
+    finally:
+        await connection.close()
+
+
+OpenMail = Callable[[str], Awaitable[MailActivities]]
+
+
+@pytest_asyncio.fixture
+async def open_mail(fresh_dsn: str) -> AsyncIterator[OpenMail]:
+    """Opens MailActivities on the test's database, sending to an SMTP URL; closes them after."""
+    opened: list[MailActivities] = []
+
+    async def open_for(url: str) -> MailActivities:
+        activities = await MailActivities.open(
+            fresh_dsn, SmtpSettings.from_url(url), SENDER, clock=lambda: NOW
+        )
+        opened.append(activities)
+        return activities
+
+    yield open_for
+    for activities in opened:
+        await activities.close()
+
+
+async def test_a_mail_goes_out_once_and_a_second_delivery_finds_it_sent(
+    open_mail: OpenMail,
+    catcher: MailCatcher,
+    fresh_dsn: str,
+) -> None:
+    activities = await open_mail(catcher.url)
+
+    first = await deliver(activities, reminder())
+    again = await deliver(activities, reminder())
+
+    assert first.status == "sent"
+    assert again.status == "already_sent"
+    assert again.message_id == first.message_id
+    assert again.sent_at == first.sent_at == NOW
+    assert len(caught(catcher.maildir)) == 1
+    (row,) = await stored(fresh_dsn)
+    assert row["mail_id"] == "annual_report:2026:2027-03-31:before-30"
+    assert row["recipients"] == ["director@kodeks.kz", "accountant@kodeks.kz"]
+    assert row["template"] == "reminder_before"
+    assert row["message_id"] == first.message_id
+    assert row["stream_id"] == "agreement-ag-2025-0042"
+    assert row["correlation_id"] == "reminder-annual_report-2026"
+    assert row["sent_at"] == NOW
+    assert row["subject"].startswith("Напоминание: годовой отчет участника СЭЗ за 2026 год")
+
+
+async def test_two_attempts_at_once_send_one_message(
+    open_mail: OpenMail, catcher: MailCatcher
+) -> None:
+    activities = await open_mail(catcher.url)
+
+    outcomes = await asyncio.gather(
+        deliver(activities, reminder()), deliver(activities, reminder())
+    )
+
+    assert sorted(outcome.status for outcome in outcomes) == ["already_sent", "sent"]
+    assert len(caught(catcher.maildir)) == 1
+
+
+async def test_each_mail_id_is_delivered_on_its_own(
+    open_mail: OpenMail, catcher: MailCatcher
+) -> None:
+    activities = await open_mail(catcher.url)
+
+    before_30 = await deliver(activities, reminder("annual_report:2026:2027-03-31:before-30"))
+    before_7 = await deliver(activities, reminder("annual_report:2026:2027-03-31:before-7"))
+
+    assert (before_30.status, before_7.status) == ("sent", "sent")
+    assert before_30.message_id != before_7.message_id
+    assert len(caught(catcher.maildir)) == 2
+
+
+async def test_with_the_smtp_server_down_nothing_is_recorded_and_the_retry_sends(
+    open_mail: OpenMail, fresh_dsn: str, tmp_path: Path
+) -> None:
+    port = free_port()  # nothing listens there
+    activities = await open_mail(f"smtp://127.0.0.1:{port}")
+
+    with pytest.raises(MailNotSent, match="annual_report:2026"):
+        await deliver(activities, reminder())
+    assert await stored(fresh_dsn) == []
+
+    with mail_catcher(tmp_path / "later", port) as catcher:
+        retried = await deliver(activities, reminder())
+        assert retried.status == "sent"
+        assert len(caught(catcher.maildir)) == 1
+    assert len(await stored(fresh_dsn)) == 1
+
+
+class _RefusesRecipients:
+    """An SMTP server's handler that answers every recipient "try again later"."""
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        return "451 4.3.0 mailbox busy, try again later"
+
+
+async def test_a_refusing_smtp_server_records_nothing(open_mail: OpenMail, fresh_dsn: str) -> None:
+    port = free_port()
+    refusing = Controller(
+        _RefusesRecipients(), hostname="127.0.0.1", port=port, server_hostname="refusing.localhost"
+    )
+    refusing.start()
+    try:
+        activities = await open_mail(f"smtp://127.0.0.1:{port}")
+        with pytest.raises(MailNotSent, match="451"):
+            await deliver(activities, reminder())
+    finally:
+        refusing.stop()
+    assert await stored(fresh_dsn) == []
+
+
+async def test_the_message_is_utf8_with_its_cyrillic_intact_and_a_deterministic_message_id(
+    open_mail: OpenMail, catcher: MailCatcher
+) -> None:
+    activities = await open_mail(catcher.url)
+
+    delivery = await deliver(activities, reminder())
+
+    (message,) = caught(catcher.maildir)
+    assert message["Message-ID"] == delivery.message_id
+    assert delivery.message_id == message_id_for("annual_report:2026:2027-03-31:before-30")
+    assert header(message, "Subject") == render("reminder_before", REMINDER).subject
+    assert header(message, "From") == SENDER  # the Cyrillic display name intact
+    assert message["To"] == "director@kodeks.kz, accountant@kodeks.kz"
+    assert message["Date"] == "Mon, 01 Mar 2027 09:30:00 +0500"  # Almaty time
+    assert message["X-Pit-Mail-Id"] == "annual_report:2026:2027-03-31:before-30"
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message.get_content_type() == "text/plain"
+    assert message.get_content_charset() == "utf-8"
+    body = message.get_content()
+    assert "Здравствуйте, Айгерим Сапарова!" in body
+    assert "годовой отчет участника СЭЗ за 2026 год" in body
+    assert "ТОО «Кодекс Технолоджиз»" in body
+    assert body.index("Здравствуйте") < body.index("Dear Айгерим Сапарова,")
+    assert message["X-MailFrom"] == "pit@sez-pit.localhost"  # the envelope sender
+
+
+async def test_the_application_role_may_not_change_or_remove_a_delivery(
+    open_mail: OpenMail,
+    catcher: MailCatcher,
+    fresh_dsn: str,
+) -> None:
+    await deliver(await open_mail(catcher.url), reminder())
+
+    connection = await asyncpg.connect(fresh_dsn)
+    try:
+        await connection.execute("SET ROLE pit_app")
+        assert await connection.fetchval("SELECT count(*) FROM mail_deliveries") == 1
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            await connection.execute("DELETE FROM mail_deliveries")
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            await connection.execute("UPDATE mail_deliveries SET subject = 'changed'")
+    finally:
+        await connection.close()
+
+
+async def test_a_sender_that_is_not_an_address_is_refused(fresh_dsn: str) -> None:
+    with pytest.raises(ValueError, match="PIT_MAIL_FROM"):
+        await MailActivities.open(fresh_dsn, SmtpSettings.from_url("smtp://127.0.0.1"), "pit")
