@@ -1,20 +1,41 @@
 """The activity that writes a decision's events to the agreement's stream, exactly once.
 
-The workflow decides and gives each event a deterministic id (``workflow.uuid4()``): a retried
-or replayed append finds its events already recorded and returns their original positions.
+The workflow decides and gives each event an id made from the decision (the update's id, the
+deadline's, the reminder's) and its index. A local activity can run again when the workflow
+task that ran it is lost (a crashed worker, a task the server refused): its first attempt may
+have written the events already. So an append reports what the log holds instead of failing:
+
+- ``appended``: written now;
+- ``replayed``: these ids are in the log already, at this version: the log's events are the
+  decision (their ``occurred_at`` may differ from the retry's), and the workflow adopts them;
+- ``behind``: other events of this workflow's lost attempts follow the expected version: the
+  workflow folds them in and decides again on the state they make;
+- ``known``: the ids are in the log before the expected version: the decision was made and
+  folded in already (an update the server delivered again to the next run, after a
+  continue-as-new): nothing more to do.
 """
 
 from __future__ import annotations
 
+from typing import Any, Literal, cast
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.event_log import to_new_event
+from activities.event_log import domain_codec, to_new_event
 from domain.agreement import AgreementEvent
-from eventstore import EventIdConflict, EventStore, PayloadError, WrongExpectedVersion
+from eventstore import (
+    EventIdConflict,
+    EventStore,
+    PayloadError,
+    RecordedEvent,
+    WrongExpectedVersion,
+)
+
+# Lost attempts of one workflow write a few decisions at most; more means another writer.
+MAX_CATCH_UP = 100
 
 
 class AppendAgreementEvents(BaseModel):
@@ -38,14 +59,50 @@ class AppendAgreementEvents(BaseModel):
         return self
 
 
-class AgreementEventsAppended(BaseModel):
-    """Where the decision's events are in the log."""
+class LoggedEvent(BaseModel):
+    """An event as the log holds it: its id, its version, the domain event."""
 
     model_config = ConfigDict(frozen=True)
 
+    event_id: UUID
     stream_version: int
-    global_positions: tuple[int, ...]
-    replayed: bool
+    event: AgreementEvent
+
+
+class AgreementEventsAppended(BaseModel):
+    """What the log holds after the append (see the module's docstring)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    outcome: Literal["appended", "replayed", "behind", "known"]
+    stream_version: int
+    global_positions: tuple[int, ...] = ()
+    logged: tuple[LoggedEvent, ...] = ()  # replayed: the decision's; behind: what follows
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_version_1(cls, data: Any) -> Any:
+        # Histories recorded before outcomes were named hold ``replayed: bool`` instead.
+        if isinstance(data, dict) and "outcome" not in data and "replayed" in data:
+            return {**data, "outcome": "replayed" if data["replayed"] else "appended"}
+        return data
+
+    @property
+    def replayed(self) -> bool:
+        """Whether nothing was written because the events were in the log already."""
+        return self.outcome == "replayed"
+
+
+def _logged(recorded: list[RecordedEvent]) -> tuple[LoggedEvent, ...]:
+    codec = domain_codec()
+    return tuple(
+        LoggedEvent(
+            event_id=r.event_id,
+            stream_version=r.stream_version,
+            event=cast(AgreementEvent, codec.decode(r)),
+        )
+        for r in recorded
+    )
 
 
 class EventLogActivities:
@@ -81,12 +138,56 @@ class EventLogActivities:
             result = await self._store.append(
                 request.stream_id, new_events, request.expected_version
             )
-        except (PayloadError, EventIdConflict, WrongExpectedVersion) as refused:
-            raise ApplicationError(
-                str(refused), type=type(refused).__name__, non_retryable=True
-            ) from refused
+        except (EventIdConflict, WrongExpectedVersion) as moved:
+            return await self._what_the_log_holds(request, moved)
+        except PayloadError as refused:
+            raise _refused(refused) from refused
         return AgreementEventsAppended(
+            outcome="replayed" if result.replayed else "appended",
             stream_version=result.stream_version,
             global_positions=result.global_positions,
-            replayed=result.replayed,
         )
+
+    async def _what_the_log_holds(
+        self, request: AppendAgreementEvents, moved: Exception
+    ) -> AgreementEventsAppended:
+        tail = await self._store.read_stream(
+            request.stream_id, from_version=request.expected_version + 1
+        )
+        if isinstance(moved, EventIdConflict) and not any(
+            r.event_id in request.event_ids for r in tail
+        ):
+            return await self._known(request, moved)
+        head = tail[: len(request.event_ids)]
+        if [r.event_id for r in head] == list(request.event_ids):
+            return AgreementEventsAppended(
+                outcome="replayed",
+                stream_version=head[-1].stream_version,
+                global_positions=tuple(r.global_position for r in head),
+                logged=_logged(head),
+            )
+        if not tail or len(tail) > MAX_CATCH_UP:
+            raise _refused(moved)  # not a lost attempt's work: another writer, or a defect
+        # The workflow is the single writer of its stream: what follows was written by its lost
+        # attempts (this decision's events among them, perhaps after another's).
+        return AgreementEventsAppended(
+            outcome="behind", stream_version=tail[-1].stream_version, logged=_logged(tail)
+        )
+
+    async def _known(
+        self, request: AppendAgreementEvents, moved: Exception
+    ) -> AgreementEventsAppended:
+        earlier = await self._store.read_stream(request.stream_id)
+        by_id = {r.event_id: r for r in earlier[: request.expected_version]}
+        if not all(event_id in by_id for event_id in request.event_ids):
+            raise _refused(moved)  # an id reused for something else: a defect
+        return AgreementEventsAppended(
+            outcome="known",
+            stream_version=request.expected_version,
+            logged=_logged([by_id[event_id] for event_id in request.event_ids]),
+        )
+
+
+def _refused(error: Exception) -> ApplicationError:
+    """A refusal for good: a payload rule, or a stream written by someone else."""
+    return ApplicationError(str(error), type=type(error).__name__, non_retryable=True)

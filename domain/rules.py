@@ -211,6 +211,21 @@ class RuleBook(BaseModel):
             )
         return current
 
+    def zone_end_seen_from(self, day: date) -> date:
+        """The day the zone ends, as seen on ``day``: the end in the rules in force then, moved
+        by any amendment in force by that end (a decree extending the zone before it ends).
+
+        Raises:
+            RuleViolation: ``no_rule_set_in_force`` before the first version took effect.
+        """
+        end = self.in_force(day).zone_end
+        for _ in self.versions:  # each step moves to a later version: bounded by their number
+            later = self.in_force(end).zone_end
+            if later == end:
+                break
+            end = later
+        return end
+
     def version(self, version_id: str) -> RuleSet:
         """The version with this id.
 

@@ -12,6 +12,10 @@ own effective date, so that every decision uses the version in force on its date
 * a **policy change**: our own deadlines (:class:`~domain.rules.ZoneTerms`). It is never
   retroactive (running deadlines were set under the old terms), applies on top of the latest
   version, and cannot change a term the Law fixes; that takes a regulation amendment.
+
+The stream also follows the zone's annual report to the authorized body [Reg. §9.4]
+(:mod:`domain.zone_report`): staff record each year's report as submitted, and every reminder
+the system sent them about it is recorded too.
 """
 
 from __future__ import annotations
@@ -40,10 +44,23 @@ from domain.legal_basis import (
 )
 from domain.rules import RuleBook, RuleSet, VersionId, ZoneTerms, decree_1166_rulebook
 from domain.values import PlainText
+from domain.zone_report import (
+    REMINDER_BASIS,
+    REPORT_BASIS,
+    ReminderKind,
+    ZoneReportPolicy,
+    ZoneReportReminder,
+    first_reported_year,
+    last_reported_year,
+    next_reminder,
+    reminders_of,
+)
 
 PIT_CODE = "pit"
 ZoneCode = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,30}$")]
 Text = Annotated[PlainText, Field(min_length=1, max_length=1000)]
+Reference = Annotated[PlainText, Field(min_length=1, max_length=200)]
+ReportYear = Annotated[int, Field(ge=2003, le=2200)]
 Hectares = Annotated[
     Decimal, Field(gt=Decimal(0), lt=Decimal(10) ** 9, decimal_places=4, allow_inf_nan=False)
 ]
@@ -53,6 +70,9 @@ AMENDMENT_BASIS = (REG_15,)
 TERMS_BASIS = (policy("zone_terms"),)
 INDICATOR_BASIS = (DECREE_ANNEX,)
 ADMIN_ONLY = policy("zone_configured_by_admin")
+STAFF_ONLY = policy("zone_report_recorded_by_staff")
+SYSTEM_ONLY = policy("zone_reminders_by_system")
+STAFF_ROLES = frozenset({Role.REVIEWER, Role.APPROVER, Role.ADMIN})
 
 
 def zone_stream_id(code: str) -> str:
@@ -98,8 +118,34 @@ class IndicatorLevelSet(DomainEvent):
     source: Text
 
 
+class ZoneReportSubmitted(DomainEvent):
+    """The zone's report on ``year`` went to the authorized body [Reg. §9.4]; staff recorded it."""
+
+    type: Literal["zone_report_submitted"] = "zone_report_submitted"
+    schema_version: Literal[1] = 1
+    year: ReportYear
+    reference: Reference
+    submitted_on: date
+    due_on: date
+
+
+class ZoneReminderSent(DomainEvent):
+    """The system reminded staff of the zone's report on ``year``: ``before`` its due date, or
+    ``overdue`` (the escalation). ``reminder_id`` is the same whenever it is computed."""
+
+    type: Literal["zone_reminder_sent"] = "zone_reminder_sent"
+    schema_version: Literal[1] = 1
+    reminder_id: str = Field(min_length=1, max_length=100)
+    deadline: Literal["zone_report"] = "zone_report"
+    year: ReportYear
+    kind: ReminderKind
+    due_on: date
+    recipient: Literal["staff"] = "staff"
+
+
 ZoneEvent = Annotated[
-    ZoneEstablished | RuleSetAdopted | IndicatorLevelSet, Field(discriminator="type")
+    ZoneEstablished | RuleSetAdopted | IndicatorLevelSet | ZoneReportSubmitted | ZoneReminderSent,
+    Field(discriminator="type"),
 ]
 
 
@@ -157,8 +203,30 @@ class SetIndicatorLevel(_Command):
     source: Text
 
 
+class RecordZoneReportSubmitted(_Command):
+    """Staff record that the zone's report on ``year`` went to the authorized body
+    [Reg. §9.4], with its outgoing reference: its reminders stop."""
+
+    type: Literal["record_zone_report_submitted"] = "record_zone_report_submitted"
+    year: ReportYear
+    reference: Reference
+    submitted_on: date
+
+
+class RecordZoneReminderSent(_Command):
+    """The system records a reminder of the zone's report it sent to staff."""
+
+    type: Literal["record_zone_reminder_sent"] = "record_zone_reminder_sent"
+    reminder: ZoneReportReminder
+
+
 ZoneCommand = Annotated[
-    EstablishZone | AdoptRegulationAmendment | ChangeZoneTerms | SetIndicatorLevel,
+    EstablishZone
+    | AdoptRegulationAmendment
+    | ChangeZoneTerms
+    | SetIndicatorLevel
+    | RecordZoneReportSubmitted
+    | RecordZoneReminderSent,
     Field(discriminator="type"),
 ]
 
@@ -185,6 +253,16 @@ def pit_establishment(
 # --- State -------------------------------------------------------------------------------------
 
 
+class ZoneReportRecord(BaseModel):
+    """The zone's report on one year, as staff recorded it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    year: int
+    reference: str
+    submitted_on: date
+
+
 class ZoneState(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -194,6 +272,12 @@ class ZoneState(BaseModel):
     # One level per (indicator, year), sorted by indicator then year.
     indicator_levels: tuple[IndicatorLevel, ...] = ()
     last_event_at: AwareDatetime | None = None
+    # The Almaty day the zone's stream began: reports due before it were made outside pit.
+    established_on: date | None = None
+    # Our policy for the zone's own annual report [Reg. §9.4]; no event changes it yet.
+    report_policy: ZoneReportPolicy = Field(default_factory=ZoneReportPolicy)
+    zone_reports: tuple[ZoneReportRecord, ...] = ()  # sorted by year
+    reminders_sent: tuple[str, ...] = ()  # reminder ids, sorted
 
     def rules_on(self, day: date) -> RuleSet:
         """The rule set in force on a day.
@@ -209,6 +293,37 @@ class ZoneState(BaseModel):
             if lv.indicator == indicator and lv.year == year:
                 return lv
         return None
+
+    def zone_report(self, year: int) -> ZoneReportRecord | None:
+        """The zone's report on ``year``, if staff recorded it."""
+        for report in self.zone_reports:
+            if report.year == year:
+                return report
+        return None
+
+    def reported_years(self) -> range:
+        """The years whose reports the stream follows: from the first due after the stream
+        began to the last year of the zone (its end as the latest rule set has it)."""
+        if self.established_on is None or self.rule_book is None:
+            return range(0)
+        first = first_reported_year(self.report_policy, self.established_on)
+        return range(first, last_reported_year(self.rule_book.latest.zone_end) + 1)
+
+    def next_report_reminder(
+        self, today: date, *, skip: frozenset[str] = frozenset()
+    ) -> ZoneReportReminder | None:
+        """The next reminder of the zone's report to send to staff (see
+        :func:`domain.zone_report.next_reminder`), leaving out the ids in ``skip``."""
+        if self.established_on is None:
+            return None
+        return next_reminder(
+            self.report_policy,
+            years=self.reported_years(),
+            reported=frozenset(r.year for r in self.zone_reports),
+            sent=frozenset(self.reminders_sent) | skip,
+            not_before=self.established_on,
+            today=today,
+        )
 
 
 def initial_zone_state() -> ZoneState:
@@ -243,11 +358,30 @@ def evolve_zone(state: ZoneState, event: ZoneEvent) -> ZoneState:
             rule_book=RuleBook(versions=event.rule_sets),
             indicator_levels=levels,
             last_event_at=event.occurred_at,
+            established_on=almaty_date(event.occurred_at),
         )
     if isinstance(event, RuleSetAdopted):
         return state.model_copy(
             update={
                 "rule_book": _book(state).with_version(event.rule_set),
+                "last_event_at": event.occurred_at,
+            }
+        )
+    if isinstance(event, ZoneReportSubmitted):
+        record = ZoneReportRecord(
+            year=event.year, reference=event.reference, submitted_on=event.submitted_on
+        )
+        reports = [r for r in state.zone_reports if r.year != event.year]
+        return state.model_copy(
+            update={
+                "zone_reports": tuple(sorted([*reports, record], key=lambda r: r.year)),
+                "last_event_at": event.occurred_at,
+            }
+        )
+    if isinstance(event, ZoneReminderSent):
+        return state.model_copy(
+            update={
+                "reminders_sent": tuple(sorted({*state.reminders_sent, event.reminder_id})),
                 "last_event_at": event.occurred_at,
             }
         )
@@ -269,7 +403,45 @@ def _command_basis(command: ZoneCommand) -> tuple[str, ...]:
         return AMENDMENT_BASIS
     if isinstance(command, ChangeZoneTerms):
         return TERMS_BASIS
+    if isinstance(command, RecordZoneReportSubmitted):
+        return REPORT_BASIS
+    if isinstance(command, RecordZoneReminderSent):
+        return REMINDER_BASIS
     return INDICATOR_BASIS
+
+
+def check_zone_actor(command: ZoneCommand, actor: Actor) -> None:
+    """Refuse an actor whose role may not send ``command``: an administrator configures the
+    zone, staff record its report, and only the system records the reminders it sent.
+
+    Raises:
+        NotPermitted: ``zone_admin_only``, ``zone_report_staff_only`` or
+            ``zone_reminder_system_only``.
+    """
+    basis = _command_basis(command)
+    role = actor.role
+    if isinstance(command, RecordZoneReminderSent):
+        if role is not Role.SYSTEM:
+            raise NotPermitted(
+                f"only pit itself records the reminders it sent, not a {role.value}",
+                (*basis, SYSTEM_ONLY),
+                code="zone_reminder_system_only",
+            )
+        return
+    if isinstance(command, RecordZoneReportSubmitted):
+        if role not in STAFF_ROLES:
+            raise NotPermitted(
+                f"only the management company's staff record the zone's report, not a {role.value}",
+                (*basis, STAFF_ONLY),
+                code="zone_report_staff_only",
+            )
+        return
+    if role is not Role.ADMIN:
+        raise NotPermitted(
+            f"only an administrator configures the zone, not a {role.value}",
+            (*basis, ADMIN_ONLY),
+            code="zone_admin_only",
+        )
 
 
 def _version_on(book: RuleBook, day: date) -> str:
@@ -286,19 +458,16 @@ def decide_zone(
     """Decide a command on the zone's stream.
 
     Raises:
-        NotPermitted: the actor is not an administrator.
-        InvalidTransition: establishing twice, or configuring a zone not yet established.
-        RuleViolation: an amendment or a policy change the rules refuse (see the module).
-        InvalidInput: a naive ``now``.
+        NotPermitted: the actor's role may not send the command (:func:`check_zone_actor`).
+        InvalidTransition: establishing twice, configuring a zone not yet established, a
+            zone report recorded twice, a reminder recorded twice or after its report.
+        RuleViolation: an amendment, a policy change or a report year the rules refuse.
+        InvalidInput: a naive ``now``; a report submitted in the future or before its year
+            ended; a reminder that is not one of the policy's.
     """
     today = almaty_date(now)
     basis = _command_basis(command)
-    if actor.role is not Role.ADMIN:
-        raise NotPermitted(
-            f"only an administrator configures the zone, not a {actor.role.value}",
-            (*basis, ADMIN_ONLY),
-            code="zone_admin_only",
-        )
+    check_zone_actor(command, actor)
     if isinstance(command, EstablishZone):
         if state.established:
             raise InvalidTransition(
@@ -326,6 +495,34 @@ def decide_zone(
         ]
     book = _book(state)
     in_force_version = _version_on(book, today)
+    if isinstance(command, RecordZoneReportSubmitted):
+        _check_zone_report(command, state, book, today)
+        return [
+            ZoneReportSubmitted(
+                occurred_at=now,
+                actor=actor,
+                legal_basis=basis,
+                rule_set_version=in_force_version,
+                year=command.year,
+                reference=command.reference,
+                submitted_on=command.submitted_on,
+                due_on=state.report_policy.due_on(command.year),
+            )
+        ]
+    if isinstance(command, RecordZoneReminderSent):
+        reminder = _check_reminder(command.reminder, state)
+        return [
+            ZoneReminderSent(
+                occurred_at=now,
+                actor=actor,
+                legal_basis=basis,
+                rule_set_version=in_force_version,
+                reminder_id=reminder.reminder_id,
+                year=reminder.year,
+                kind=reminder.kind,
+                due_on=reminder.due_on,
+            )
+        ]
     if isinstance(command, AdoptRegulationAmendment):
         rule_set = _check_amendment(command.rule_set, book, today)
         kind: Literal["regulation_amendment", "policy_change"] = "regulation_amendment"
@@ -432,3 +629,68 @@ def _terms_change(command: ChangeZoneTerms, book: RuleBook, today: date) -> Rule
         amends=tuple(f"zone terms: {name}" for name in sorted(changed)),
         assumptions=latest.assumptions,
     )
+
+
+def _check_zone_report(
+    command: RecordZoneReportSubmitted, state: ZoneState, book: RuleBook, today: date
+) -> None:
+    year = command.year
+    first_year = book.versions[0].effective_from.year
+    last_year = last_reported_year(book.latest.zone_end)
+    if not first_year <= year <= last_year:
+        raise RuleViolation(
+            f"the zone existed from {first_year} to {last_year}; there is no report on {year}",
+            (*REPORT_BASIS, DECREE_ITEM_1),
+            code="zone_report_year_outside_zone",
+            field="year",
+        )
+    if command.submitted_on > today:
+        raise InvalidInput(
+            f"a report submitted on {command.submitted_on.isoformat()} is in the future "
+            f"(today is {today.isoformat()})",
+            REPORT_BASIS,
+            code="zone_report_submitted_in_future",
+            field="submitted_on",
+        )
+    if command.submitted_on.year <= year:
+        raise InvalidInput(
+            f"the report on {year} cannot have been submitted on "
+            f"{command.submitted_on.isoformat()}, before the year ended",
+            REPORT_BASIS,
+            code="zone_report_before_year_end",
+            field="submitted_on",
+        )
+    recorded = state.zone_report(year)
+    if recorded is not None:
+        raise InvalidTransition(
+            f"the zone's report on {year} is recorded already (reference {recorded.reference}, "
+            f"submitted on {recorded.submitted_on.isoformat()})",
+            REPORT_BASIS,
+            code="zone_report_already_recorded",
+            field="year",
+        )
+
+
+def _check_reminder(reminder: ZoneReportReminder, state: ZoneState) -> ZoneReportReminder:
+    if reminder not in reminders_of(state.report_policy, reminder.year):
+        raise InvalidInput(
+            f"{reminder.reminder_id} is not a reminder the zone's report policy sends",
+            REMINDER_BASIS,
+            code="unknown_zone_reminder",
+            field="reminder",
+        )
+    if state.zone_report(reminder.year) is not None:
+        raise InvalidTransition(
+            f"the zone's report on {reminder.year} is recorded: no more reminders of it",
+            REMINDER_BASIS,
+            code="zone_report_already_recorded",
+            field="reminder",
+        )
+    if reminder.reminder_id in state.reminders_sent:
+        raise InvalidTransition(
+            f"reminder {reminder.reminder_id} was sent already",
+            REMINDER_BASIS,
+            code="zone_reminder_already_sent",
+            field="reminder",
+        )
+    return reminder

@@ -9,7 +9,18 @@ from domain.actors import Actor
 from domain.agreement import AgreementState
 from domain.agreement.commands import SubmitApplication
 from domain.application import ApplicationForm
+from workers.settings import PitSettings
 from workflows.agreement import AgreementAction, AgreementStart, AgreementWorkflow, workflow_id
+from workflows.correspondence import Correspondents
+
+
+def correspondents(settings: PitSettings) -> Correspondents:
+    """Who an agreement's workflow writes to besides the participant, from pit's settings."""
+    return Correspondents(
+        staff_email=settings.staff_email,
+        authorized_body_email=settings.authorized_body_email,
+        tax_authority_email=settings.tax_authority_email,
+    )
 
 
 async def submit_application(
@@ -20,6 +31,7 @@ async def submit_application(
     actor: Actor,
     correlation_id: str,
     task_queue: str,
+    writes_to: Correspondents | None = None,
 ) -> AgreementState:
     """Start the agreement's workflow (or join the running one) and submit the application.
 
@@ -32,7 +44,7 @@ async def submit_application(
     """
     start = WithStartWorkflowOperation(
         AgreementWorkflow.run,
-        AgreementStart(agreement_id=agreement_id),
+        AgreementStart(agreement_id=agreement_id, correspondents=writes_to or Correspondents()),
         id=workflow_id(agreement_id),
         task_queue=task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,

@@ -3,51 +3,107 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
+from collections.abc import Awaitable, Callable
 
 import structlog
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.runtime import Runtime
 
+from activities.mail import MailActivities, SmtpSettings
 from eventstore import PostgresEventStore
 from workers.agreement_worker import agreement_worker
+from workers.metrics import MetricsUnavailable, metrics_url, temporal_runtime
 from workers.settings import PitSettings
+from workers.zone_client import start_zone_workflow, zone_start
 
 log = structlog.get_logger(__name__)
 
+# Work to run beside the worker once it polls (e.g. `pit up --demo` loading its agreements).
+AfterStart = Callable[[Client], Awaitable[None]]
 
-async def run_worker(settings: PitSettings, stop: asyncio.Event) -> None:
-    """Run the agreement worker until ``stop`` is set, then drain it and close everything.
+
+async def run_worker(
+    settings: PitSettings, stop: asyncio.Event, after_start: AfterStart | None = None
+) -> None:
+    """Run the worker until ``stop`` is set, then drain it and close everything.
+
+    It runs the agreements and the zone (whose workflow it starts, or joins), appends to
+    PostgreSQL and mails through SMTP_URL. The Temporal SDK's metrics are served on
+    PIT_METRICS_ADDRESS unless it is empty. ``after_start`` runs beside the worker once it
+    polls; stopping cancels it if unfinished.
 
     Raises:
-        MissingSettings: DATABASE_URL or TEMPORAL_ADDRESS is not set.
+        MissingSettings: DATABASE_URL, TEMPORAL_ADDRESS or SMTP_URL is not set.
+        ValueError: SMTP_URL is not an SMTP URL (the message names it).
     """
-    database_url, temporal_address = settings.require("database_url", "temporal_address")
+    database_url, temporal_address, smtp_url = settings.require(
+        "database_url", "temporal_address", "smtp_url"
+    )
+    smtp = SmtpSettings.from_url(smtp_url)
+    runtime = _metrics_runtime(settings.metrics_address)
     store = await PostgresEventStore.open(database_url)
+    mail = await MailActivities.open(database_url, smtp, settings.mail_from)
     try:
         client = await Client.connect(
             temporal_address,
             namespace=settings.temporal_namespace,
             data_converter=pydantic_data_converter,
+            runtime=runtime,
         )
-        worker = agreement_worker(client, store, settings.task_queue)
+        worker = agreement_worker(client, store, settings.task_queue, mail=mail)
         async with worker:
+            await start_zone_workflow(client, zone_start(settings), task_queue=settings.task_queue)
             log.info(
                 "worker_started",
                 task_queue=settings.task_queue,
                 temporal=temporal_address,
                 namespace=settings.temporal_namespace,
             )
+            beside = asyncio.create_task(_after_start(after_start, client)) if after_start else None
             await stop.wait()
             log.info("worker_stopping", reason="signal")
+            if beside is not None:
+                beside.cancel()  # a no-op when it has finished
+                with contextlib.suppress(asyncio.CancelledError):
+                    await beside
         # Leaving the block waits for in-flight tasks (graceful shutdown), then closes.
     finally:
+        await mail.close()
         await store.close()
     log.info("worker_stopped")
 
 
-def run_worker_until_signalled(settings: PitSettings) -> None:
+def _metrics_runtime(address: str) -> Runtime | None:
+    """The Runtime serving metrics on ``address``; without metrics (None) if it cannot be served.
+
+    Metrics are for watching the worker: a port taken by another pit must not stop it.
+    """
+    try:
+        runtime = temporal_runtime(address)
+    except MetricsUnavailable as unavailable:
+        log.warning("metrics_unavailable", address=address, reason=unavailable.reason)
+        return None
+    if runtime is not None:
+        log.info("metrics_served", url=metrics_url(address))
+    return runtime
+
+
+async def _after_start(after_start: AfterStart, client: Client) -> None:
+    try:
+        await after_start(client)
+    except Exception:  # its failure is logged; the worker goes on serving agreements
+        log.exception("after_start_failed")
+
+
+def run_worker_until_signalled(
+    settings: PitSettings, after_start: AfterStart | None = None
+) -> None:
     """Run the worker until SIGTERM or Ctrl-C (SIGINT), then shut it down gracefully.
+
+    ``after_start`` runs beside the worker once it polls (see :func:`run_worker`).
 
     Raises:
         MissingSettings: DATABASE_URL or TEMPORAL_ADDRESS is not set.
@@ -58,6 +114,6 @@ def run_worker_until_signalled(settings: PitSettings) -> None:
         loop = asyncio.get_running_loop()
         for received in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(received, stop.set)
-        await run_worker(settings, stop)
+        await run_worker(settings, stop, after_start)
 
     asyncio.run(main())

@@ -52,13 +52,16 @@ async def test_pit_up_starts_postgres_temporal_and_the_worker_and_stops_them(
     tmp_path: Path,
 ) -> None:
     temporal_port, task_queue = free_port(), f"agreements-{uuid4()}"
+    smtp_port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TEMPORAL_ADDRESS")}
+    env.pop("SMTP_URL", None)  # pit up runs its own SMTP catcher
     env |= {
         "PIT_HOME": str(tmp_path / "home"),
         "PIT_LOG_FORMAT": "json",
         "PIT_TEMPORAL_PORT": str(temporal_port),
         "PIT_TEMPORAL_UI_PORT": str(free_port()),
         "PIT_TASK_QUEUE": task_queue,
+        "PIT_SMTP_PORT": str(smtp_port),
     }
     process = subprocess.Popen(  # noqa: ASYNC220 - pit up must outlive the awaits below
         [str(PIT), "up"], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
@@ -69,6 +72,8 @@ async def test_pit_up_starts_postgres_temporal_and_the_worker_and_stops_them(
         assert database is not None, said
         assert f"Temporal: 127.0.0.1:{temporal_port}" in said
         assert "Temporal Web UI: http://127.0.0.1:" in said
+        mail = f"Mail: smtp://127.0.0.1:{smtp_port}, kept in {tmp_path / 'home' / 'mail'}"
+        assert mail in said
 
         connection = await asyncpg.connect(database.group(1))
         try:
@@ -90,9 +95,11 @@ async def test_pit_up_starts_postgres_temporal_and_the_worker_and_stops_them(
         process.send_signal(signal.SIGTERM)
         exit_code = process.wait(timeout=90)
 
-    assert {"events", "subscription_checkpoints"} <= tables
+    assert {"events", "subscription_checkpoints", "mail_deliveries"} <= tables
     assert state.status is Status.IN_REVIEW
     assert exit_code == 0
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", temporal_port)) != 0, "the dev server still runs"
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", smtp_port)) != 0, "the mail catcher still runs"
     assert (tmp_path / "home" / "temporal.sqlite").is_file()

@@ -9,7 +9,8 @@ from pydantic import ValidationError
 
 from domain.errors import InvalidInput
 from domain.legal_basis import LAW, policy
-from domain.rules import ZoneTerms
+from domain.rules import ZoneTerms, decree_1166_rulebook
+from tests.domain.agreement.agreement_scenarios import rules_extending_zone_to
 
 
 def test_the_default_terms_are_those_of_domain_md() -> None:
@@ -112,3 +113,14 @@ def test_reminders_before_a_due_date_are_sorted_and_unique_and_positive() -> Non
 def test_terms_are_frozen() -> None:
     with pytest.raises(ValidationError):
         ZoneTerms().cure_period_days = 90  # type: ignore[misc]
+
+
+def test_the_zone_ends_on_1_january_2028_as_decree_1166_stands() -> None:
+    assert decree_1166_rulebook().zone_end_seen_from(date(2026, 11, 25)) == date(2028, 1, 1)
+
+
+def test_an_amendment_in_force_before_the_end_moves_the_zones_end() -> None:
+    extended = rules_extending_zone_to(date(2038, 1, 1), from_day=date(2027, 6, 1))
+
+    assert extended.zone_end_seen_from(date(2026, 11, 25)) == date(2038, 1, 1)
+    assert extended.zone_end_seen_from(date(2027, 7, 1)) == date(2038, 1, 1)

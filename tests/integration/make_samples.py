@@ -18,13 +18,14 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 from activities.event_log import to_new_event
+from domain.actors import Actor
 from domain.agreement import AgreementEvent, DeadlineKind
 from domain.agreement.commands import (
     ApproveAmendment,
@@ -55,13 +56,25 @@ from domain.agreement.vocabulary import (
     TerminationGround,
 )
 from domain.event import DomainEvent
+from domain.zone import (
+    RecordZoneReminderSent,
+    RecordZoneReportSubmitted,
+    ZoneCommand,
+    ZoneEvent,
+    decide_zone,
+    evolve_zone,
+    initial_zone_state,
+    pit_establishment,
+)
 from tests.domain.agreement.agreement_scenarios import (
+    ADMIN,
     APPROVER,
     PARTICIPANT,
     REVIEWER,
     REVIEWER_2,
     SYSTEM,
     Story,
+    at,
     form,
     goods,
     notified,
@@ -254,13 +267,41 @@ AGREEMENT_STREAMS: tuple[Callable[[], Story], ...] = (
 )
 
 
+def _zone_report_followed() -> list[list[ZoneEvent]]:
+    """The zone's report on 2026 [Reg. §9.4]: staff reminded 14 days before, then it recorded."""
+    state = initial_zone_state()
+    established_at = datetime(2026, 12, 1, 6, tzinfo=UTC)
+    establishment = decide_zone(pit_establishment(), state, actor=ADMIN, now=established_at)
+    for event in establishment:
+        state = evolve_zone(state, event)
+    reminder = state.next_report_reminder(date(2027, 4, 16))
+    assert reminder is not None
+    commands: list[tuple[ZoneCommand, Actor, datetime]] = [
+        (RecordZoneReminderSent(reminder=reminder), SYSTEM, at(date(2027, 4, 16), 9)),
+        (
+            RecordZoneReportSubmitted(
+                year=2026, reference="01-12/345", submitted_on=date(2027, 4, 20)
+            ),
+            REVIEWER,
+            at(date(2027, 4, 20)),
+        ),
+    ]
+    decisions = [establishment]
+    for command, actor, now in commands:
+        events = decide_zone(command, state, actor=actor, now=now)
+        for event in events:
+            state = evolve_zone(state, event)
+        decisions.append(events)
+    return decisions
+
+
 def decided_events() -> Iterable[DomainEvent]:
-    """Every event of the streams above, then of the zone's configuration."""
+    """Every event of the streams above, then of the zone's configuration and its report."""
     for stream in AGREEMENT_STREAMS:
         events: list[AgreementEvent] = stream().events
         yield from events
     decisions, _ = zone_configuration()
-    for decision in decisions:
+    for decision in [*decisions, *_zone_report_followed()]:
         yield from decision
 
 

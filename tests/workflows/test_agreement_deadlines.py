@@ -12,6 +12,7 @@ from domain.agreement.commands import RequestChanges, SubmitApplication
 from domain.calendar import ALMATY, almaty_date, end_of_day, is_working_day
 from eventstore import PostgresEventStore
 from tests.domain.agreement.agreement_scenarios import PARTICIPANT, REVIEWER, form
+from tests.workflows.conftest import Outbox
 from tests.workflows.test_agreement_updates import act, start
 from workers.agreement_worker import agreement_worker
 from workflows.agreement import AgreementWorkflow, workflow_id
@@ -29,10 +30,12 @@ def before_next_nauryz(today: date) -> date:
 
 
 async def test_unresubmitted_application_lapses_at_the_end_of_the_tenth_working_day_after_nauryz(
-    time_skipping: WorkflowEnvironment, fresh_store: PostgresEventStore
+    time_skipping: WorkflowEnvironment, fresh_store: PostgresEventStore, outbox: Outbox
 ) -> None:
     agreement_id, task_queue = uuid4().hex, f"agreements-{uuid4()}"
-    async with agreement_worker(time_skipping.client, fresh_store, task_queue):
+    async with agreement_worker(
+        time_skipping.client, fresh_store, task_queue, mail=outbox.activities
+    ):
         handle = await start(time_skipping, agreement_id, task_queue)
         submitted_on = almaty_date(await time_skipping.get_current_time())
         requested_on = before_next_nauryz(submitted_on)

@@ -12,16 +12,19 @@ from temporalio.testing import WorkflowEnvironment
 from domain.agreement import AgreementState, Status
 from eventstore import PostgresEventStore
 from tests.domain.agreement.agreement_scenarios import PARTICIPANT, form
+from tests.workflows.conftest import Outbox
 from workers.agreement_client import submit_application
 from workers.agreement_worker import agreement_worker
 from workflows.agreement import workflow_id
 
 
 async def test_a_double_submit_creates_one_agreement_and_records_the_refused_second(
-    time_skipping: WorkflowEnvironment, fresh_store: PostgresEventStore
+    time_skipping: WorkflowEnvironment, fresh_store: PostgresEventStore, outbox: Outbox
 ) -> None:
     agreement_id, task_queue = uuid4().hex, f"agreements-{uuid4()}"
-    async with agreement_worker(time_skipping.client, fresh_store, task_queue):
+    async with agreement_worker(
+        time_skipping.client, fresh_store, task_queue, mail=outbox.activities
+    ):
         outcomes = await asyncio.gather(
             *(
                 submit_application(

