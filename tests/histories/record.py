@@ -9,30 +9,50 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sys
-from collections.abc import Awaitable, Callable
-from datetime import datetime, time, timedelta
+import tempfile
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from uuid import uuid4
 
+import asyncpg
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from activities.mail import MailActivities, SmtpSettings
 from domain.actors import Actor, Role
 from domain.agreement import AgreementState, DeadlineKind
 from domain.agreement.commands import (
     ApproveConclusion,
     RecommendConclusion,
+    RecommendRefusal,
+    RecordAuthorityNotified,
+    RecordRegisterEntry,
+    RefuseApplication,
     RequestChanges,
+    SignAsParticipant,
+    SignForManagementCompany,
     SubmitApplication,
 )
+from domain.agreement.vocabulary import Authority, RefusalGround
 from domain.calendar import ALMATY, almaty_date
-from eventstore import InMemoryEventStore
-from tests.domain.agreement.agreement_scenarios import APPROVER, PARTICIPANT, REVIEWER, form
+from eventstore import PostgresEventStore
+from eventstore.migrations import apply_migrations_async
+from tests.domain.agreement.agreement_scenarios import (
+    ADMIN,
+    APPROVER,
+    PARTICIPANT,
+    REVIEWER,
+    form,
+    obligations,
+)
 from tests.workflows.test_agreement_deadlines import before_next_nauryz, sleep_until
 from tests.workflows.test_agreement_updates import act, start
 from workers.agreement_worker import agreement_worker
+from workers.mail_catcher import mail_catcher
 
 HERE = Path(__file__).resolve().parent
 Handle = WorkflowHandle[object, AgreementState]
@@ -68,10 +88,82 @@ async def changes_requested_then_lapsed(
     await handle.result()
 
 
+async def concluded_notified_reminded_into_a_new_year(
+    env: WorkflowEnvironment, handle: Handle, agreement: str
+) -> None:
+    """Concluded in December 2026: notices issued and acknowledged, the register entry reminded
+    and recorded; the first run ends continuing as new in 2027 (this history is that run)."""
+    await sleep_until(env, datetime.combine(date(2026, 12, 7), time(10), ALMATY))
+    application = form(
+        requested_start=date(2026, 12, 7),
+        requested_end=date(2028, 1, 1),
+        planned_obligations=(obligations(2026), obligations(2027)),
+    )
+    await act(handle, SubmitApplication(agreement_id=agreement, form=application), PARTICIPANT)
+    await act(handle, RecommendConclusion(note="fits the zone"), REVIEWER)
+    await act(handle, ApproveConclusion(agreement_number="PIT-H-3"), APPROVER)
+    await act(handle, SignAsParticipant(), PARTICIPANT)
+    await act(handle, SignForManagementCompany(), APPROVER)
+    await sleep_until(env, datetime.combine(date(2026, 12, 7), time(12), ALMATY))
+    for authority in Authority:
+        await act(handle, RecordAuthorityNotified(authority=authority, reference="ack"), ADMIN)
+    await sleep_until(env, datetime.combine(date(2026, 12, 10), time(12), ALMATY))
+    await act(
+        handle,
+        RecordRegisterEntry(register_number="SEZ-PIT-H3", entered_on=date(2026, 12, 10)),
+        REVIEWER,
+    )
+    await sleep_until(env, datetime.combine(date(2027, 3, 2), time(12), ALMATY))
+
+
+async def decision_escalated_then_refused(
+    env: WorkflowEnvironment, handle: Handle, agreement: str
+) -> None:
+    """Staff reminded of the decision, escalated when it passed, then a refusal (four-eyes)."""
+    await act(handle, SubmitApplication(agreement_id=agreement, form=form()), PARTICIPANT)
+    await sleep_until(env, await env.get_current_time() + timedelta(days=12))
+    await act(
+        handle,
+        RecommendRefusal(grounds=(RefusalGround.DOCUMENTS,), note="the charter is missing"),
+        REVIEWER,
+    )
+    await act(
+        handle, RefuseApplication(grounds=(RefusalGround.DOCUMENTS,), note="agreed"), APPROVER
+    )
+    await handle.result()
+
+
 LIVES: dict[str, Life] = {
     "four_eyes_then_concluded": four_eyes_then_concluded,
     "changes_requested_then_lapsed": changes_requested_then_lapsed,
+    "concluded_notified_reminded_into_a_new_year": concluded_notified_reminded_into_a_new_year,
+    "decision_escalated_then_refused": decision_escalated_then_refused,
 }
+
+
+@contextlib.asynccontextmanager
+async def recording_services() -> AsyncIterator[tuple[PostgresEventStore, MailActivities]]:
+    """A database of its own on DATABASE_URL's server, and mail to a catcher: the real parts."""
+    admin_dsn = os.environ["DATABASE_URL"]
+    name = f"pit_record_{uuid4().hex[:12]}"
+    admin = await asyncpg.connect(admin_dsn)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    dsn = admin_dsn.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        await apply_migrations_async(dsn)
+        with tempfile.TemporaryDirectory() as home, mail_catcher(Path(home), 0) as catcher:
+            store = await PostgresEventStore.open(dsn)
+            mail = await MailActivities.open(
+                dsn, SmtpSettings.from_url(catcher.url), "pit@sez-pit.localhost"
+            )
+            try:
+                yield store, mail
+            finally:
+                await mail.close()
+                await store.close()
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
 
 
 async def record(names: list[str]) -> None:
@@ -90,10 +182,16 @@ async def record(names: list[str]) -> None:
         )
         try:
             task_queue, agreement = f"record-{uuid4()}", uuid4().hex
-            async with agreement_worker(env.client, InMemoryEventStore(), task_queue):
+            async with (
+                recording_services() as (store, mail),
+                agreement_worker(env.client, store, task_queue, mail=mail),
+            ):
                 handle = await start(env, agreement, task_queue)
+                first_run = (await handle.describe()).run_id
                 await LIVES[name](env, handle, agreement)
-                history = await handle.fetch_history()
+                # The first run: a life that continued as new ends it with the hand-over.
+                run = env.client.get_workflow_handle(handle.id, run_id=first_run)
+                history = await run.fetch_history()
         finally:
             await env.shutdown()
         target.write_text(history.to_json(), encoding="utf-8")
