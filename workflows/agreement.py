@@ -478,6 +478,21 @@ class AgreementWorkflow:
         """The agreement as of now."""
         return self._state
 
+    @workflow.query
+    def deadlines(self) -> tuple[Deadline, ...]:
+        """The open deadlines, soonest first, each with its legal basis."""
+        return self._state.deadlines
+
+    @workflow.query
+    def upcoming_reminders(self) -> tuple[Reminder, ...]:
+        """The reminders the open deadlines still call for, earliest first."""
+        if self._state.status is Status.NEW:
+            return ()
+        now = workflow.now()
+        terms = self._rules.in_force(almaty_date(now)).terms
+        planned = planned_reminders(self._state, terms, self._start.reminder_policy)
+        return tuple(r for r in planned if r.send_at > now)
+
     @workflow.update
     async def act(self, action: AgreementAction) -> AgreementState:
         """Decide a person's action, record its events, and return the new state.

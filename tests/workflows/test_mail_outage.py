@@ -60,6 +60,9 @@ async def test_mail_waits_out_an_smtp_outage_while_the_agreement_goes_on(
                 SubmitApplication(agreement_id=agreement_id, form=form()), PARTICIPANT
             )
             (decision,) = [d for d in submitted.deadlines if d.kind is DeadlineKind.DECISION]
+            assert await agreement.handle.query(AgreementWorkflow.deadlines) == (decision,)
+            (upcoming,) = await agreement.handle.query(AgreementWorkflow.upcoming_reminders)
+            assert (upcoming.deadline_kind, upcoming.days) == (DeadlineKind.DECISION, 2)
 
             # The staff reminder is due two days before the decision: SMTP is down then.
             await sleep_until(env, at(decision.due_date - timedelta(days=1)))
