@@ -7,6 +7,7 @@ import typer
 from cli.db import db_app
 from cli.mail import mail_app
 from cli.up import up
+from cli.users import users_app
 from cli.worker import worker
 
 app = typer.Typer(
@@ -18,4 +19,5 @@ app = typer.Typer(
 app.command()(up)
 app.add_typer(db_app, name="db")
 app.add_typer(mail_app, name="mail")
+app.add_typer(users_app, name="users")
 app.command()(worker)
