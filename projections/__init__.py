@@ -1,1 +1,55 @@
-"""Read models built from the event log (registers, inbox, dashboards)."""
+"""Read models built from the event log: agreement lists, the inbox, the participants register
+and the open deadlines, each a PostgreSQL table kept by a catch-up subscription and rebuildable
+from the log alone. Nothing runs on import. Typical use::
+
+    from projections import Projector
+
+    async with await Projector.open(dsn) as projector:
+        await projector.catch_up()
+        page = await projector.list_agreements(search="alatau", now=now)
+
+An API process that only reads opens :class:`ReadModels` instead.
+"""
+
+from projections.deadlines import OpenDeadline, open_deadlines_of
+from projections.errors import InvalidQuery, ProjectionError, StreamNotProjectable
+from projections.participants import ParticipantEntry, participant_entry
+from projections.projector import SUBSCRIPTION_ID, Projector
+from projections.queries import (
+    MAX_LIMIT,
+    AgreementFilters,
+    AgreementListItem,
+    AgreementPage,
+    InboxItem,
+    OverdueDeadline,
+    ParticipantPage,
+    ReadModels,
+)
+from projections.summary import AgreementSummary, Folded, summarize
+from projections.tasks import Task, TaskKind, tasks_for
+
+__all__ = [
+    "MAX_LIMIT",
+    "SUBSCRIPTION_ID",
+    "AgreementFilters",
+    "AgreementListItem",
+    "AgreementPage",
+    "AgreementSummary",
+    "Folded",
+    "InboxItem",
+    "InvalidQuery",
+    "OpenDeadline",
+    "OverdueDeadline",
+    "ParticipantEntry",
+    "ParticipantPage",
+    "ProjectionError",
+    "Projector",
+    "ReadModels",
+    "StreamNotProjectable",
+    "Task",
+    "TaskKind",
+    "open_deadlines_of",
+    "participant_entry",
+    "summarize",
+    "tasks_for",
+]

@@ -1,0 +1,175 @@
+"""The SQL of the read models, one named statement each (tables: migration 0007_projections)."""
+
+from __future__ import annotations
+
+# --- Writing one agreement's rows (projections/writer.py), all in one transaction -------------
+
+# The row as it stands, locked until the transaction ends; its version guards the write.
+LOCK_AGREEMENT = "SELECT bin, version FROM agreements WHERE agreement_id = $1 FOR UPDATE"
+
+# Written only over an older version: a concurrent writer of a newer one wins (nothing returned).
+UPSERT_AGREEMENT = """
+INSERT INTO agreements (agreement_id, status, bin, name, name_key, agreement_number, number_key,
+                        oked_code, oked_section, priority_area, opened_at, submitted_on,
+                        concluded_on, end_date, register_number, next_due, next_due_at, version,
+                        last_event_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+ON CONFLICT (agreement_id) DO UPDATE
+   SET status = excluded.status, bin = excluded.bin, name = excluded.name,
+       name_key = excluded.name_key, agreement_number = excluded.agreement_number,
+       number_key = excluded.number_key, oked_code = excluded.oked_code,
+       oked_section = excluded.oked_section, priority_area = excluded.priority_area,
+       opened_at = excluded.opened_at, submitted_on = excluded.submitted_on,
+       concluded_on = excluded.concluded_on, end_date = excluded.end_date,
+       register_number = excluded.register_number, next_due = excluded.next_due,
+       next_due_at = excluded.next_due_at, version = excluded.version,
+       last_event_at = excluded.last_event_at
+ WHERE agreements.version < excluded.version
+RETURNING true
+"""
+
+DELETE_DEADLINES = "DELETE FROM open_deadlines WHERE agreement_id = $1"
+
+INSERT_DEADLINE = """
+INSERT INTO open_deadlines (agreement_id, kind, related_id, due_date, due_at, legal_basis, missed)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+"""
+
+# The tasks of the agreement that are no longer open ($2, $3: the open ones' kinds and ids).
+DELETE_SETTLED_TASKS = """
+DELETE FROM inbox
+ WHERE agreement_id = $1
+   AND (kind, related_id) NOT IN (SELECT * FROM unnest($2::text[], $3::text[]))
+"""
+
+# A task still open keeps its claim.
+UPSERT_TASK = """
+INSERT INTO inbox (agreement_id, kind, related_id, bin, roles, excluded_actors, commands,
+                   due_date, due_at, opens_at, legal_basis, version)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+ON CONFLICT (agreement_id, kind, related_id) DO UPDATE
+   SET bin = excluded.bin, roles = excluded.roles, excluded_actors = excluded.excluded_actors,
+       commands = excluded.commands, due_date = excluded.due_date, due_at = excluded.due_at,
+       opens_at = excluded.opens_at, legal_basis = excluded.legal_basis,
+       version = excluded.version
+"""
+
+# Serialises the recomputation of one BIN's entry (two agreements of one BIN, two writers).
+LOCK_PARTICIPANT = "SELECT pg_advisory_xact_lock(hashtextextended('pit.participant:' || $1, 0))"
+
+CONCLUDED_OF_BIN = """
+SELECT agreement_id, status, name, register_number, concluded_on
+  FROM agreements
+ WHERE bin = $1 AND concluded_on IS NOT NULL
+"""
+
+UPSERT_PARTICIPANT = """
+INSERT INTO participants (bin, name, name_key, register_number, status, agreement_id,
+                          agreement_ids)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (bin) DO UPDATE
+   SET name = excluded.name, name_key = excluded.name_key,
+       register_number = excluded.register_number, status = excluded.status,
+       agreement_id = excluded.agreement_id, agreement_ids = excluded.agreement_ids
+"""
+
+DELETE_PARTICIPANT = "DELETE FROM participants WHERE bin = $1"
+
+# A rebuild empties every read model and forgets the checkpoint, in one transaction.
+RESET = (
+    "DELETE FROM inbox",
+    "DELETE FROM open_deadlines",
+    "DELETE FROM participants",
+    "DELETE FROM agreements",
+)
+FORGET_CHECKPOINT = "DELETE FROM subscription_checkpoints WHERE subscription_id = $1"
+
+# --- Queries (projections/queries.py) ---------------------------------------------------------
+
+AGREEMENT_COLUMNS = """
+agreement_id, status, bin, name, agreement_number, oked_code, oked_section, priority_area,
+opened_at, submitted_on, concluded_on, end_date, register_number, next_due, next_due_at,
+version, last_event_at
+"""
+
+# $1 now; filters, each skipped when NULL: $2 statuses, $3 OKED section, $4 priority area,
+# $5 overdue (true/false), $6 BIN; $7 search (LIKE-escaped, case-folded): a BIN prefix or a
+# part of the name or number; $8, $9 the cursor (the last row's opened_at and id); $10 limit.
+LIST_AGREEMENTS = f"""
+SELECT {AGREEMENT_COLUMNS}, coalesce(next_due_at <= $1, false) AS overdue
+  FROM agreements
+ WHERE ($2::text[] IS NULL OR status = ANY($2::text[]))
+   AND ($3::text IS NULL OR oked_section = $3::text)
+   AND ($4::text IS NULL OR priority_area = $4::text)
+   AND ($5::boolean IS NULL
+        OR ($5::boolean AND next_due_at <= $1)
+        OR (NOT $5::boolean AND (next_due_at IS NULL OR next_due_at > $1)))
+   AND ($6::text IS NULL OR bin = $6::text)
+   AND ($7::text IS NULL
+        OR bin LIKE $7::text || '%'
+        OR name_key LIKE '%' || $7::text || '%'
+        OR number_key LIKE '%' || $7::text || '%')
+   AND ($8::timestamptz IS NULL OR (opened_at, agreement_id) < ($8::timestamptz, $9::text))
+ ORDER BY opened_at DESC, agreement_id DESC
+ LIMIT $10
+"""  # noqa: S608 (a constant: the column list above, no input)
+
+GET_AGREEMENT = f"""
+SELECT {AGREEMENT_COLUMNS}, coalesce(next_due_at <= $2, false) AS overdue
+  FROM agreements
+ WHERE agreement_id = $1
+"""  # noqa: S608 (a constant: the column list above, no input)
+
+# $1 role, $2 actor id, $3 now, $4 BIN (NULL: any), $5 agreement (NULL: any), $6 limit.
+INBOX = """
+SELECT i.agreement_id, i.kind, i.related_id, i.bin, a.name, a.agreement_number, a.status,
+       i.roles, i.excluded_actors, i.commands, i.due_date, i.due_at, i.opens_at,
+       i.legal_basis, coalesce(i.due_at <= $3, false) AS overdue, i.claimed_by, i.claimed_at
+  FROM inbox i
+  JOIN agreements a USING (agreement_id)
+ WHERE i.roles @> ARRAY[$1::text]
+   AND NOT ($2::text = ANY(i.excluded_actors))
+   AND (i.opens_at IS NULL OR i.opens_at <= $3)
+   AND ($4::text IS NULL OR i.bin = $4::text)
+   AND ($5::text IS NULL OR i.agreement_id = $5::text)
+ ORDER BY i.due_at NULLS LAST, i.agreement_id, i.kind, i.related_id
+ LIMIT $6
+"""
+
+# A task is claimed by one actor at a time, never by one the four-eyes rule excludes.
+CLAIM_TASK = """
+UPDATE inbox SET claimed_by = $4, claimed_at = $5
+ WHERE agreement_id = $1 AND kind = $2 AND related_id = $3
+   AND (claimed_by IS NULL OR claimed_by = $4)
+   AND NOT ($4 = ANY(excluded_actors))
+RETURNING true
+"""
+
+RELEASE_TASK = """
+UPDATE inbox SET claimed_by = NULL, claimed_at = NULL
+ WHERE agreement_id = $1 AND kind = $2 AND related_id = $3 AND claimed_by = $4
+RETURNING true
+"""
+
+# $1 now, $2 limit.
+OVERDUE = """
+SELECT d.agreement_id, d.kind, d.related_id, d.due_date, d.due_at, d.legal_basis, d.missed,
+       a.bin, a.name, a.agreement_number, a.status
+  FROM open_deadlines d
+  JOIN agreements a USING (agreement_id)
+ WHERE d.due_at <= $1
+ ORDER BY d.due_at, d.agreement_id, d.kind, d.related_id
+ LIMIT $2
+"""
+
+# $1 search (LIKE-escaped, case-folded: a BIN prefix or a part of the name), $2 status,
+# $3 the cursor (the last BIN), $4 limit.
+PARTICIPANTS = """
+SELECT bin, name, register_number, status, agreement_id, agreement_ids
+  FROM participants
+ WHERE ($1::text IS NULL OR bin LIKE $1::text || '%' OR name_key LIKE '%' || $1::text || '%')
+   AND ($2::text IS NULL OR status = $2::text)
+   AND ($3::text IS NULL OR bin > $3::text)
+ ORDER BY bin
+ LIMIT $4
+"""
