@@ -10,7 +10,10 @@ and sends inside one PostgreSQL transaction:
 2. Hand the message to the SMTP server.
 3. COMMIT. An SMTP failure (connection refused, timeout, a 4xx/5xx reply) rolls back and raises
    :class:`MailNotSent`, which Temporal retries. A worker that dies mid-send loses its database
-   connection, PostgreSQL rolls back, and the retry sends.
+   connection, PostgreSQL rolls back, and the retry sends. The attempt heartbeats while it runs
+   (when the workflow set :data:`DELIVERY_HEARTBEAT_TIMEOUT`), so Temporal notices the dead
+   worker within that timeout, not after the attempt's whole start-to-close timeout; a delivery
+   handed to a worker that died before it began is noticed the same way.
 
 The one window left: the SMTP server accepted the message (step 2) and the worker died or lost
 the database before COMMIT (step 3). The row is rolled back and the retry sends a second copy.
@@ -21,10 +24,12 @@ part in the transaction, which SMTP cannot do.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import re
-from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Callable, Mapping
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from functools import cache
@@ -375,6 +380,34 @@ RETURNING sent_at
 
 _DELIVERED = "SELECT message_id, sent_at FROM mail_deliveries WHERE mail_id = $1"
 
+DELIVERY_HEARTBEAT_TIMEOUT = timedelta(seconds=10)
+"""The heartbeat timeout workflows give :meth:`MailActivities.deliver_mail`: how long a delivery
+held by a worker that died (killed mid-send, or handed the task and killed before it began)
+waits before Temporal retries it on a live worker."""
+
+
+@contextlib.asynccontextmanager
+async def _heartbeating() -> AsyncIterator[None]:
+    """Heartbeat while the block runs, if the caller set a heartbeat timeout (the SDK throttles
+    what it sends to the server)."""
+    timeout = activity.info().heartbeat_timeout
+    if not timeout:
+        yield
+        return
+
+    async def beat() -> None:
+        while True:
+            activity.heartbeat()
+            await asyncio.sleep(timeout.total_seconds() / 4)
+
+    beating = asyncio.create_task(beat())
+    try:
+        yield
+    finally:
+        beating.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await beating
+
 
 class MailActivities:
     """Mail delivery for workflows; one instance per worker, with a small pool of its own.
@@ -492,6 +525,7 @@ class MailActivities:
         message_id = message_id_for(mail.mail_id)
         sent_at = self._clock()
         async with (
+            _heartbeating(),
             unavailable_as_store_error("delivering mail"),
             self._pool.acquire() as connection,
             connection.transaction(),

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from functools import partial
 from uuid import UUID, uuid5
 
-from pydantic import BaseModel, ConfigDict, Field
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
@@ -29,9 +28,9 @@ with workflow.unsafe.imports_passed_through():
 
     from activities.append import AppendAgreementEvents, EventLogActivities, LoggedEvent
     from activities.documents import RenderRequest, render_document
-    from activities.mail import OutgoingMail, RenderedMail
+    from activities.mail import DELIVERY_HEARTBEAT_TIMEOUT, OutgoingMail, RenderedMail
     from activities.zone_rules import ZoneRules, ZoneRulesActivities
-    from domain.actors import SYSTEM_ACTOR, Actor, Role
+    from domain.actors import SYSTEM_ACTOR, Role
     from domain.agreement import (
         PERMISSIONS,
         AgreementCommand,
@@ -54,7 +53,6 @@ with workflow.unsafe.imports_passed_through():
     from domain.agreement.events import ActionRefused, AuthorityNoticeIssued, ReminderSent
     from domain.agreement.reminders import (
         Reminder,
-        ReminderPolicy,
         escalation_for,
         planned_reminders,
     )
@@ -67,14 +65,17 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.calendar import almaty_date, start_of_day
     from domain.errors import DomainError
-    from domain.rules import RuleBook, decree_1166_rulebook
-    from domain.zone import PIT_CODE
+    from domain.rules import decree_1166_rulebook
     from workflows.correspondence import (
-        Correspondents,
         notice_context,
         notice_mail,
         reminder_mail,
     )
+
+    # The messages are built once here, not each time the sandbox loads this module.
+    from workflows.messages import AgreementAction, AgreementStart, Carried, workflow_id
+
+__all__ = ["AgreementAction", "AgreementStart", "AgreementWorkflow", "Carried", "workflow_id"]
 
 APPEND_TIMEOUT = timedelta(seconds=30)
 # Mail retries with backoff through an SMTP outage, for as long as a month, and never holds up
@@ -94,50 +95,6 @@ CATCH_UP_ROUNDS = 5  # decisions retried after folding in a lost attempt's event
 # The change that brought zone rules, reminders, notices and continue-as-new (workflow.patched):
 # histories recorded before it replay on the old path.
 CORRESPONDENCE_PATCH = "zone-rules-reminders-notices-v1"
-
-
-class Carried(BaseModel):
-    """What a run hands to the next when it continues as new: the folded state, not history."""
-
-    model_config = ConfigDict(frozen=True)
-
-    state: AgreementState
-    zone_version: int = Field(ge=0)
-    rule_book: RuleBook
-    fired: tuple[tuple[DeadlineKind, str, datetime], ...] = ()
-    seen: dict[str, datetime] = {}
-    outbox: tuple[OutgoingMail, ...] = ()  # mail not yet confirmed delivered
-
-
-class AgreementStart(BaseModel):
-    """The workflow's input: which agreement it is, who pit writes to, and (after a
-    continue-as-new) what the previous run carried."""
-
-    model_config = ConfigDict(frozen=True)
-
-    agreement_id: str = Field(pattern=r"^[A-Za-z0-9_.:-]{1,128}$")
-    zone_code: str = PIT_CODE
-    correspondents: Correspondents = Correspondents()
-    reminder_policy: ReminderPolicy = ReminderPolicy()
-    # A run continues as new after this many events (or when Temporal suggests it, or when a
-    # new year begins in Almaty), so that no history grows without bound.
-    events_per_run: int = Field(default=500, ge=5, le=10_000)
-    carried: Carried | None = None
-
-
-class AgreementAction(BaseModel):
-    """A person's action: the command, the authenticated actor, and the request's id."""
-
-    model_config = ConfigDict(frozen=True)
-
-    command: AgreementCommand
-    actor: Actor
-    correlation_id: str = Field(min_length=1, max_length=200)
-
-
-def workflow_id(agreement_id: str) -> str:
-    """The workflow id of an agreement (also the name of its stream)."""
-    return f"agreement-{agreement_id}"
 
 
 @workflow.defn
@@ -454,6 +411,8 @@ class AgreementWorkflow:
                 "deliver_mail",
                 mail,
                 start_to_close_timeout=MAIL_ATTEMPT_TIMEOUT,
+                # A worker that dies holding the delivery is noticed in seconds, not minutes.
+                heartbeat_timeout=DELIVERY_HEARTBEAT_TIMEOUT,
                 schedule_to_close_timeout=MAIL_GIVE_UP_AFTER,
                 retry_policy=MAIL_RETRY,
             )

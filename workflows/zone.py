@@ -32,7 +32,12 @@ with workflow.unsafe.imports_passed_through():
     import holidays.countries.kazakhstan  # noqa: F401
     import idna  # noqa: F401
 
-    from activities.mail import EmailAddress, MailDelivery, OutgoingMail
+    from activities.mail import (
+        DELIVERY_HEARTBEAT_TIMEOUT,
+        EmailAddress,
+        MailDelivery,
+        OutgoingMail,
+    )
     from activities.zone_log import (
         AgreementPageRequest,
         AppendZoneEvents,
@@ -529,6 +534,7 @@ class ZoneWorkflow:
                 mail,
                 result_type=MailDelivery,
                 start_to_close_timeout=MAIL_TIMEOUT,
+                heartbeat_timeout=DELIVERY_HEARTBEAT_TIMEOUT,  # a dead worker noticed in seconds
                 schedule_to_close_timeout=MAIL_GIVE_UP_AFTER,
                 retry_policy=MAIL_RETRY,
             )
