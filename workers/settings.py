@@ -42,6 +42,10 @@ class PitSettings(BaseSettings):
     )
     # Temporal SDK metrics for Prometheus (host:port); empty turns them off.
     metrics_address: str = Field(default="127.0.0.1:9464", alias="PIT_METRICS_ADDRESS")
+    # Where `pit up` serves the JSON API (and its OpenAPI at /docs): http://host:port; port 0
+    # lets the system pick one (pit up prints it).
+    api_host: str = Field(default="127.0.0.1", alias="PIT_API_HOST", min_length=1)
+    api_port: int = Field(default=8000, alias="PIT_API_PORT", ge=0, le=65535)
 
     def require(self, *names: str) -> tuple[str, ...]:
         """The named settings' values; refuses to go on without any of them.

@@ -14,6 +14,7 @@ from pathlib import Path
 from uuid import uuid4
 
 import asyncpg
+import httpx
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
@@ -52,7 +53,7 @@ async def test_pit_up_starts_postgres_temporal_and_the_worker_and_stops_them(
     tmp_path: Path,
 ) -> None:
     temporal_port, task_queue = free_port(), f"agreements-{uuid4()}"
-    smtp_port = free_port()
+    smtp_port, api_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TEMPORAL_ADDRESS")}
     env.pop("SMTP_URL", None)  # pit up runs its own SMTP catcher
     env |= {
@@ -62,6 +63,7 @@ async def test_pit_up_starts_postgres_temporal_and_the_worker_and_stops_them(
         "PIT_TEMPORAL_UI_PORT": str(free_port()),
         "PIT_TASK_QUEUE": task_queue,
         "PIT_SMTP_PORT": str(smtp_port),
+        "PIT_API_PORT": str(api_port),
     }
     process = subprocess.Popen(  # noqa: ASYNC220 - pit up must outlive the awaits below
         [str(PIT), "up"], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
@@ -74,6 +76,10 @@ async def test_pit_up_starts_postgres_temporal_and_the_worker_and_stops_them(
         assert "Temporal Web UI: http://127.0.0.1:" in said
         mail = f"Mail: smtp://127.0.0.1:{smtp_port}, kept in {tmp_path / 'home' / 'mail'}"
         assert mail in said
+        api = f"http://127.0.0.1:{api_port}"
+        assert f"API: {api}/api (OpenAPI: {api}/docs)" in said
+        async with httpx.AsyncClient(timeout=30) as http:
+            health = (await http.get(f"{api}/api/health")).json()
 
         connection = await asyncpg.connect(database.group(1))
         try:
@@ -97,9 +103,12 @@ async def test_pit_up_starts_postgres_temporal_and_the_worker_and_stops_them(
 
     assert {"events", "subscription_checkpoints", "mail_deliveries"} <= tables
     assert state.status is Status.IN_REVIEW
+    assert health == {"status": "ok"}
     assert exit_code == 0
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", temporal_port)) != 0, "the dev server still runs"
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", smtp_port)) != 0, "the mail catcher still runs"
     assert (tmp_path / "home" / "temporal.sqlite").is_file()
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", api_port)) != 0, "the API still runs"

@@ -48,6 +48,7 @@ def test_pit_up_demo_loads_every_stage_and_serves_metrics(tmp_path: Path, fresh_
         "PIT_TASK_QUEUE": f"agreements-{uuid4()}",
         "PIT_METRICS_ADDRESS": f"127.0.0.1:{metrics_port}",
         "PIT_SMTP_PORT": "0",  # the mail catcher on a port the system picks
+        "PIT_API_PORT": "0",  # and the API too
     }
     process = subprocess.Popen(
         [str(PIT), "up", "--demo"], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL

@@ -1,0 +1,134 @@
+"""Acting on an agreement: every action is an Update of the agreement's workflow, the single
+writer of its stream, and the workflow's answer becomes the API's.
+
+A refusal by the domain comes back as an ``ApplicationError`` whose type is the rule's code and
+whose details carry ``{code, field, legal_basis}``; the workflow has recorded it
+(``ActionRefused``) before failing the update. It is answered 409, or 403 when the rule is one of
+permission (the API checks roles first, so a 403 from the domain means a crafted path round it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from datetime import timedelta
+from uuid import uuid4
+
+from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.accounts import User
+from api.errors import ApiError
+from api.services import ApiServices
+from domain.agreement import AgreementCommand, AgreementState
+from domain.application import ApplicationForm
+from workers.agreement_client import submit_application
+from workflows.agreement import AgreementAction, AgreementWorkflow, workflow_id
+
+ACTION_TIMEOUT = timedelta(seconds=60)
+"""How long a request waits for the workflow's answer before saying it may still come."""
+
+PERMISSION_CODES = frozenset({"role_not_permitted", "not_own_agreement"})
+
+
+def correlation_id() -> str:
+    """The id tying together everything one request causes (in every event's metadata)."""
+    return f"api:{uuid4()}"
+
+
+def _refusal(failed: WorkflowUpdateFailedError) -> ApiError:
+    cause = failed.cause
+    details = cause.details[0] if isinstance(cause, ApplicationError) and cause.details else None
+    if isinstance(cause, ApplicationError) and isinstance(details, dict):
+        code = str(details.get("code") or cause.type or "refused")
+        field = details.get("field")
+        basis = details.get("legal_basis") or []
+        return ApiError(
+            403 if code in PERMISSION_CODES else 409,
+            code,
+            cause.message,
+            field=str(field) if field else None,
+            legal_basis=[str(tag) for tag in basis],
+        )
+    return ApiError(
+        503,
+        "action_failed",
+        f"the agreement's workflow could not take the action now ({cause}); nothing was "
+        "decided: try again",
+    )
+
+
+async def _answer(call: Awaitable[AgreementState], agreement_id: str) -> AgreementState:
+    try:
+        async with asyncio.timeout(ACTION_TIMEOUT.total_seconds()):
+            return await call
+    except WorkflowUpdateFailedError as failed:
+        raise _refusal(failed) from None
+    except RPCError as failed:
+        if failed.status is RPCStatusCode.NOT_FOUND:
+            raise ApiError(
+                409,
+                "agreement_closed",
+                f"agreement {agreement_id!r} is final: its workflow has completed and takes no "
+                "more actions",
+                field="agreement_id",
+            ) from None
+        raise ApiError(
+            503, "unavailable", f"Temporal cannot be reached now: {failed.message}"
+        ) from None
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
+        raise ApiError(
+            503,
+            "action_pending",
+            "the agreement's workflow did not answer in time; the action may still be "
+            f"recorded: see GET /api/agreements/{agreement_id} before trying again",
+        ) from None
+
+
+async def act(
+    services: ApiServices,
+    agreement_id: str,
+    command: AgreementCommand,
+    user: User,
+    *,
+    idempotency_key: str | None = None,
+) -> AgreementState:
+    """Send ``command`` as ``user`` to the agreement's workflow; return the state after it.
+
+    ``idempotency_key`` makes the Update's id (per user): a retry with the same key gets the
+    first attempt's answer instead of acting twice.
+
+    Raises:
+        ApiError: 409 or 403 with the domain's refusal; 409 ``agreement_closed``; 503.
+    """
+    handle = services.temporal.get_workflow_handle_for(
+        AgreementWorkflow.run, workflow_id(agreement_id)
+    )
+    action = AgreementAction(command=command, actor=user.actor(), correlation_id=correlation_id())
+    update_id = f"api:{user.id}:{idempotency_key}" if idempotency_key else None
+    return await _answer(
+        handle.execute_update(AgreementWorkflow.act, action, id=update_id), agreement_id
+    )
+
+
+async def submit(
+    services: ApiServices, agreement_id: str, form: ApplicationForm, user: User
+) -> AgreementState:
+    """Start the agreement's workflow and submit the application in one request.
+
+    Raises:
+        ApiError: 409 or 403 with the domain's refusal; 503.
+    """
+    return await _answer(
+        submit_application(
+            services.temporal,
+            agreement_id=agreement_id,
+            form=form,
+            actor=user.actor(),
+            correlation_id=correlation_id(),
+            task_queue=services.task_queue,
+            writes_to=services.correspondents,
+        ),
+        agreement_id,
+    )
