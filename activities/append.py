@@ -25,7 +25,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.event_log import domain_codec, to_new_event
-from domain.agreement import AgreementEvent
+from domain.agreement import AgreementEvent, AgreementState, fold
 from eventstore import (
     EventIdConflict,
     EventStore,
@@ -93,6 +93,14 @@ class AgreementEventsAppended(BaseModel):
         return self.outcome == "replayed"
 
 
+class LoadedAgreement(BaseModel):
+    """An agreement as its stream has it: the state folded from every event."""
+
+    model_config = ConfigDict(frozen=True)
+
+    state: AgreementState
+
+
 def _logged(recorded: list[RecordedEvent]) -> tuple[LoggedEvent, ...]:
     codec = domain_codec()
     return tuple(
@@ -146,6 +154,16 @@ class EventLogActivities:
             outcome="replayed" if result.replayed else "appended",
             stream_version=result.stream_version,
             global_positions=result.global_positions,
+        )
+
+    @activity.defn(name="load_agreement")
+    async def load_agreement(self, stream_id: str) -> LoadedAgreement:
+        """The agreement folded from its stream (empty for a new one): how a workflow that
+        starts again for an agreement whose earlier runs completed learns where it stands."""
+        codec = domain_codec()
+        recorded = await self._store.read_stream(stream_id)
+        return LoadedAgreement(
+            state=fold([cast(AgreementEvent, codec.decode(r)) for r in recorded])
         )
 
     async def _what_the_log_holds(

@@ -23,7 +23,7 @@ from api.errors import ApiError
 from api.services import ApiServices
 from domain.agreement import AgreementCommand, AgreementState
 from domain.application import ApplicationForm
-from workers.agreement_client import submit_application
+from workers.agreement_client import act_starting_if_closed, submit_application
 from workflows.agreement import AgreementAction, AgreementWorkflow, workflow_id
 
 ACTION_TIMEOUT = timedelta(seconds=60)
@@ -107,9 +107,27 @@ async def act(
     )
     action = AgreementAction(command=command, actor=user.actor(), correlation_id=correlation_id())
     update_id = f"api:{user.id}:{idempotency_key}" if idempotency_key else None
-    return await _answer(
-        handle.execute_update(AgreementWorkflow.act, action, id=update_id), agreement_id
-    )
+    try:
+        return await _answer(
+            handle.execute_update(AgreementWorkflow.act, action, id=update_id), agreement_id
+        )
+    except ApiError as closed:
+        # A final agreement's workflow has completed; its record still takes annotations:
+        # start the workflow again (it folds the log first) and let the domain decide.
+        if closed.body.code != "agreement_closed":
+            raise
+        if await services.store.stream_version(workflow_id(agreement_id)) == 0:
+            raise
+        return await _answer(
+            act_starting_if_closed(
+                services.temporal,
+                agreement_id=agreement_id,
+                action=action,
+                task_queue=services.task_queue,
+                writes_to=services.correspondents,
+            ),
+            agreement_id,
+        )
 
 
 async def submit(

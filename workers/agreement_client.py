@@ -23,6 +23,32 @@ def correspondents(settings: PitSettings) -> Correspondents:
     )
 
 
+async def act_starting_if_closed(
+    client: Client,
+    *,
+    agreement_id: str,
+    action: AgreementAction,
+    task_queue: str,
+    writes_to: Correspondents | None = None,
+) -> AgreementState:
+    """Send an action to the agreement's workflow, starting it again if its runs completed.
+
+    A final agreement's workflow has completed; it still takes auditors' annotations. The new
+    run folds the agreement's stream before it decides, so it acts on the whole record. Callers
+    check that the agreement exists first: for an unknown id this would start one.
+    """
+    start = WithStartWorkflowOperation(
+        AgreementWorkflow.run,
+        AgreementStart(agreement_id=agreement_id, correspondents=writes_to or Correspondents()),
+        id=workflow_id(agreement_id),
+        task_queue=task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )
+    return await client.execute_update_with_start_workflow(
+        AgreementWorkflow.act, action, start_workflow_operation=start
+    )
+
+
 async def submit_application(
     client: Client,
     *,

@@ -44,6 +44,7 @@ def agreement_worker(
         workflows=[AgreementWorkflow, ZoneWorkflow],
         activities=[
             event_log.append_agreement_events,
+            event_log.load_agreement,
             zone_rules.zone_rules,
             render_document,
             zone_log.append_zone_events,

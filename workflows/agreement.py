@@ -95,6 +95,9 @@ CATCH_UP_ROUNDS = 5  # decisions retried after folding in a lost attempt's event
 # The change that brought zone rules, reminders, notices and continue-as-new (workflow.patched):
 # histories recorded before it replay on the old path.
 CORRESPONDENCE_PATCH = "zone-rules-reminders-notices-v1"
+# A run that starts afresh folds its stream first: a final agreement's workflow started again
+# (for an auditor's annotation) knows its record.
+LOAD_LOG_PATCH = "load-the-log-at-start-v1"
 
 
 @workflow.defn
@@ -123,6 +126,8 @@ class AgreementWorkflow:
         # Events a lost attempt of a workflow task wrote, folded in from the log, by id.
         self._adopted: dict[UUID, AgreementEvent] = {}
         self._correspondence = False  # set by run(): whether this history has the patch
+        # Whether the state is the log's: handlers wait for it (a fresh run reads the log).
+        self._loaded = carried is not None
 
     @workflow.run
     async def run(self, start: AgreementStart) -> AgreementState:
@@ -135,7 +140,16 @@ class AgreementWorkflow:
         """
         self._correspondence = workflow.patched(CORRESPONDENCE_PATCH)
         if not self._correspondence:
+            self._loaded = True
             return await self._run_before_correspondence()
+        if start.carried is None and workflow.patched(LOAD_LOG_PATCH):
+            loaded = await workflow.execute_local_activity_method(
+                EventLogActivities.load_agreement,
+                self._stream_id,
+                start_to_close_timeout=APPEND_TIMEOUT,
+            )
+            self._state, self._version = loaded.state, loaded.state.version
+        self._loaded = True
         if start.carried is None:
             rules = await workflow.execute_local_activity_method(
                 ZoneRulesActivities.zone_rules,
@@ -460,6 +474,7 @@ class AgreementWorkflow:
             ApplicationError: the domain refused the action (``type`` is the rule's code;
                 details carry the message, field and legal basis); the refusal is recorded.
         """
+        await workflow.wait_condition(lambda: self._loaded)
         async with self._deciding:
             refused: list[DomainError] = []
 
