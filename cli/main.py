@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from cli.api_commands import register_api_commands
 from cli.db import db_app
 from cli.mail import mail_app
 from cli.up import up
@@ -21,3 +22,4 @@ app.add_typer(db_app, name="db")
 app.add_typer(mail_app, name="mail")
 app.add_typer(users_app, name="users")
 app.command()(worker)
+register_api_commands(app)
