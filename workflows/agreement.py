@@ -474,7 +474,16 @@ class AgreementWorkflow:
             ApplicationError: the domain refused the action (``type`` is the rule's code;
                 details carry the message, field and legal basis); the refusal is recorded.
         """
-        await workflow.wait_condition(lambda: self._loaded)
+        # Only a run that reads its log waits for it. Asked here, in the same order as run()
+        # asks: an update delivered with the start (update-with-start) runs before run(), and
+        # histories recorded before LOAD_LOG_PATCH scheduled its append first; waiting there
+        # would swap the local activities' order on replay.
+        if (
+            not self._loaded
+            and workflow.patched(CORRESPONDENCE_PATCH)
+            and workflow.patched(LOAD_LOG_PATCH)
+        ):
+            await workflow.wait_condition(lambda: self._loaded)
         async with self._deciding:
             refused: list[DomainError] = []
 
