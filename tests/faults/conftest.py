@@ -1,0 +1,8 @@
+"""The real services the crash tests run against: Temporal's dev server, PostgreSQL, SMTP."""
+
+from __future__ import annotations
+
+from tests.eventstore.conftest import admin_dsn, databases, fresh_dsn, fresh_store, run_id
+from tests.workflows.conftest import dev_server
+
+__all__ = ["admin_dsn", "databases", "dev_server", "fresh_dsn", "fresh_store", "run_id"]

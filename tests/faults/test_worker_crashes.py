@@ -1,0 +1,302 @@
+"""Killing `pit worker` (SIGKILL) again and again while agreements live their lives loses and
+doubles nothing: after a restart every agreement is where it would have been without the kills.
+
+Fifteen agreements go concurrently through a scripted life (application to conclusion, a
+four-eyes refusal, the notices the workflow issues and mails, their acknowledgments, the
+register, annotations and site visits; a third stay in force, the others are terminated by
+mutual consent or at the participant's request, to the closed record), each step an update
+retried by a persistent front door (tests/faults/driver.py) while a `pit worker` process is
+killed at random moments (a seeded random) and restarted, twenty times; a last worker then
+lets everything settle. The kills land anywhere: in a workflow task between its append
+(a local activity) and its completion, in a query, in a mail delivery, in the start-up.
+
+Mail: activities/mail.py claims a mail id, hands the message to SMTP and commits, in one
+transaction. Its one documented window: the SMTP server took the message and the worker died
+before the COMMIT; the claim rolls back and the retry sends a second copy (same Message-ID).
+This test hits it often, not rarely: a worker that starts works off a burst of deliveries (the
+notices of every agreement concluded or terminated meanwhile, and the retries of deliveries a
+killed worker held), on a 2-core machine busy with a fresh process, so the window from the
+catcher's reply to the end of the COMMIT lasts milliseconds to tens of milliseconds (first
+copies were seen 7 to 30 ms before the kill), right when the next kill is due. In 16 runs
+while this test was written, 9 sent one to three of the 50 mails twice. So a second copy is
+accepted only when it is that window (tests/faults/mailed_copies.py: the outbox recorded the
+mail once, from an attempt that began after the earlier copy arrived, and a worker was killed
+in between); any other duplicate fails, and the summary line counts the hits.
+
+A bug this test found, most likely in the Temporal SDK rather than in pit (temporalio 1.35, dev
+server 1.32): an agreement wedged after a crash in 3 of 17 runs on stable code. A task that
+follows a timed-out one accepts an update and records its append (a local activity) but
+completes without the update's completion, asking for a new task at once; the worker is killed
+during that task; every task of the workflow from then on is refused by the server with
+BAD_UPDATE_WORKFLOW_EXECUTION_MESSAGE "ProtocolMessageCommand referenced absent message ID
+<update id>/request/complete", and the agreement cannot move. The test reports it as an
+expected failure naming the workflow (SDK_WEDGE); any other stuck workflow fails it.
+
+Reproduce a run with PIT_CRASH_SEED=<seed> (the failure messages name it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import re
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import NoReturn, cast
+from uuid import UUID, uuid4
+
+import pytest
+from temporalio.api.enums.v1 import WorkflowTaskFailedCause
+from temporalio.client import Client, WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Replayer
+
+from activities.event_log import domain_codec
+from activities.mail import message_id_for
+from domain.agreement import AgreementEvent, AgreementState, Status, fold
+from domain.agreement.events import (
+    ActionRefused,
+    AuditAnnotationAdded,
+    AuthorityNoticeIssued,
+    ReminderSent,
+    SiteVisitRecorded,
+)
+from domain.agreement.vocabulary import Authority
+from domain.calendar import almaty_date, preload_years
+from eventstore import PostgresEventStore, RecordedEvent
+from tests.faults.agreement_lives import Ending, Life, life
+from tests.faults.driver import CALL_TIMEOUT_S, Driven, WorkflowTaskFailing, drive
+from tests.faults.mailed_copies import Copy, copies, deliveries, window_problem
+from tests.faults.worker_processes import WorkerProcesses
+from workers.agreement_worker import CALENDAR_YEARS
+from workers.mail_catcher import MailCatcher
+from workflows.agreement import AgreementWorkflow, workflow_id
+from workflows.correspondence import mail_id
+
+pytestmark = pytest.mark.timeout(300)
+
+SEED = int(os.environ.get("PIT_CRASH_SEED", "0")) or random.SystemRandom().randrange(1, 2**31)
+AGREEMENTS = 15
+ENDINGS = (Ending.ACTIVE, Ending.MUTUAL_CONSENT, Ending.PARTICIPANT_REQUEST)
+KILLS = 20
+LIFETIME_S = 1.5  # each killed worker lives 0.2 to 1.5 s after it starts polling
+SETTLE_S = 120.0  # for the last worker to finish every life after the last kill
+POLL_S = 0.2
+MAIL_POLLS = 300  # x POLL_S: every mail delivered (a delivery cut off by a kill is retried)
+# What the Temporal SDK's worker sends, after a crash, for an update an earlier workflow task
+# accepted without completing: the server refuses every task of the workflow from then on (see
+# the module's note). Anything else that stops a workflow fails the test.
+SDK_WEDGE = re.compile(
+    r"BAD_UPDATE_WORKFLOW_EXECUTION_MESSAGE: .*ProtocolMessageCommand referenced absent "
+    r"message ID \S+/request/complete"
+)
+
+
+async def test_agreements_come_out_whole_after_twenty_kills_of_the_worker(
+    dev_server: WorkflowEnvironment,
+    fresh_dsn: str,
+    fresh_store: PostgresEventStore,
+    smtp: MailCatcher,
+) -> None:
+    seed = f"PIT_CRASH_SEED={SEED}"
+    client, run = dev_server.client, uuid4().hex[:8]
+    task_queue = f"crash-{run}"
+    today = almaty_date(datetime.now(UTC))
+    lives = [
+        life(f"crash-{run}-{n:02d}", n, ENDINGS[n % len(ENDINGS)], today)
+        for n in range(1, AGREEMENTS + 1)
+    ]
+    workers = WorkerProcesses(
+        os.environ
+        | {
+            "DATABASE_URL": fresh_dsn,
+            "TEMPORAL_ADDRESS": client.service_client.config.target_host,
+            "SMTP_URL": smtp.url,
+            "PIT_TASK_QUEUE": task_queue,
+            "PIT_METRICS_ADDRESS": "",
+            "PIT_LOG_FORMAT": "json",
+        }
+    )
+    driving = asyncio.gather(*(drive(client, task_queue, one) for one in lives))
+    try:
+        await workers.crash_repeatedly(KILLS, random.Random(SEED), LIFETIME_S)
+        await workers.start()
+        try:
+            driven: list[Driven] = await asyncio.wait_for(driving, SETTLE_S)
+        except WorkflowTaskFailing as stuck:
+            await _explain_stuck(client, stuck, seed)
+        logs = {one.agreement_id: await _log(fresh_store, one) for one in lives}
+        mail_ids = [m for events in logs.values() for m in _mail_ids(events)]
+        await _until_mailed(smtp.maildir, set(mail_ids), seed)
+        states = {one.agreement_id: await _workflow_state(client, one) for one in lives}
+        histories = [
+            await client.get_workflow_handle(workflow_id(one.agreement_id)).fetch_history()
+            for one in lives
+        ]
+        exit_code = await workers.stop()
+    finally:
+        driving.cancel()
+        await asyncio.wait({driving}, timeout=CALL_TIMEOUT_S)
+        await workers.close()
+
+    # Twenty kills; the last worker stopped cleanly on SIGTERM; every history the crashes
+    # left (lost workflow task attempts, retried updates) replays on the code.
+    assert workers.kills == KILLS, seed
+    assert exit_code == 0, workers.logs[-1][-40:]
+    assert not [f for h in histories if (f := _task_failure(h))], seed
+    preload_years(CALENDAR_YEARS)  # as the worker does: the sandbox cannot build the calendar
+    replayer = Replayer(workflows=[AgreementWorkflow], data_converter=pydantic_data_converter)
+    for history in histories:
+        replayed = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+        assert replayed.replay_failure is None, (seed, history.workflow_id, replayed.replay_failure)
+
+    for one in lives:
+        events = logs[one.agreement_id]
+        decoded = [_decode(e) for e in events]
+        # Nothing missing, nothing twice: the log is the script's, reminders aside.
+        assert [e.type for e in events if e.type != "ReminderSent"] == one.expected_events, (
+            seed,
+            one.agreement_id,
+        )
+        assert [e.stream_version for e in events] == list(range(1, len(events) + 1)), seed
+        folded = fold(decoded)
+        _assert_final(folded, one, seed)
+        _assert_each_decision_once(decoded, one, seed)
+        # The workflow's own state is the log's: it folded in everything a lost attempt wrote.
+        assert states[one.agreement_id] == folded, (seed, one.agreement_id)
+
+    # Every stream (the zone's too) has versions 1..n, no event id twice, every chain verifies.
+    streams = await fresh_store.list_streams("", limit=1000)
+    assert set(streams) >= {workflow_id(one.agreement_id) for one in lives}
+    ids: list[UUID] = []
+    for stream in streams:
+        recorded = await fresh_store.read_stream(stream)
+        assert [e.stream_version for e in recorded] == list(range(1, len(recorded) + 1)), stream
+        ids += [e.event_id for e in recorded]
+    assert len(ids) == len(set(ids)), seed
+    assert (await fresh_store.verify()).ok, seed
+
+    # Every notice and reminder mailed, under its Message-ID, recorded once by the outbox; a
+    # second copy only where a kill fell in the documented window (see the module's note).
+    assert len(mail_ids) == len(set(mail_ids)), seed
+    received = copies(smtp.maildir)
+    by_mail: dict[str, list[Copy]] = {}
+    for copy in received:
+        by_mail.setdefault(copy.mail_id, []).append(copy)
+    assert set(by_mail) == set(mail_ids), seed
+    assert all(c.message_id == message_id_for(c.mail_id) for c in received), seed
+    recorded_mail = await deliveries(fresh_dsn)
+    assert set(recorded_mail) == set(mail_ids), seed
+    twice = {mail: sent for mail, sent in by_mail.items() if len(sent) > 1}
+    for mail, sent in twice.items():
+        problem = window_problem(sent, recorded_mail.get(mail), workers.kill_times)
+        assert problem is None, (seed, mail, problem)
+
+    terminated = sum(one.ending is not Ending.ACTIVE for one in lives)
+    print(  # the run's size, for whoever reads the output (-s)
+        f"\ncrash test ({seed}): {workers.kills} kills, {len(lives)} agreements "
+        f"({terminated} terminated), {len(ids)} events in {len(streams)} streams, "
+        f"{len(mail_ids)} mails ({len(twice)} sent twice in the window), "
+        f"{sum(d.failed_calls for d in driven)} calls retried"
+    )
+
+
+async def _explain_stuck(client: Client, stuck: WorkflowTaskFailing, seed: str) -> NoReturn:
+    """Fail (or, for the SDK's wedge, xfail) with why the agreement's workflow task fails."""
+    handle = client.get_workflow_handle(workflow_id(stuck.agreement_id))
+    failure = _task_failure(await handle.fetch_history()) or "no failure in the history"
+    if SDK_WEDGE.search(failure):
+        pytest.xfail(f"{seed}: the Temporal SDK's wedge after a crash (see SDK_WEDGE): {failure}")
+    raise AssertionError(f"{seed}: {stuck}: {failure}") from stuck
+
+
+def _task_failure(history: WorkflowHistory) -> str | None:
+    """The last workflow task failure a history records: cause and message."""
+    failures = [
+        event.workflow_task_failed_event_attributes
+        for event in history.events
+        if event.HasField("workflow_task_failed_event_attributes")
+    ]
+    if not failures:
+        return None
+    last = failures[-1]
+    cause = WorkflowTaskFailedCause.Name(last.cause)
+    return f"{history.workflow_id}: {cause}: {last.failure.message}"
+
+
+def _assert_final(state: AgreementState, one: Life, seed: str) -> None:
+    """Where the script leaves the agreement: status, numbers, notices, annotations."""
+    where = (seed, one.agreement_id)
+    assert state.status is one.final_status, where
+    assert state.agreement_number == one.agreement_number, where
+    assert state.register_number == one.register_number, where
+    assert not state.notices_due, where
+    assert not state.notices_issued, where
+    assert {*one.annotations, *one.visits} <= state.ids, where
+    if one.ending is Ending.ACTIVE:
+        assert state.termination is None, where
+    else:
+        assert state.termination is not None, where
+        assert state.termination.ground.value == one.ending.value, where
+        assert state.register_closure_due is None, where
+
+
+def _assert_each_decision_once(events: list[AgreementEvent], one: Life, seed: str) -> None:
+    """Each annotation, visit, notice and reminder is in the log once; the refusal once."""
+    where = (seed, one.agreement_id)
+    annotations = [e.annotation_id for e in events if isinstance(e, AuditAnnotationAdded)]
+    assert sorted(annotations) == sorted(one.annotations), where
+    visits = [e.visit_id for e in events if isinstance(e, SiteVisitRecorded)]
+    assert sorted(visits) == sorted(one.visits), where
+    notices = Counter((e.authority, e.of) for e in events if isinstance(e, AuthorityNoticeIssued))
+    of = ("conclusion",) if one.ending is Ending.ACTIVE else ("conclusion", "termination")
+    assert notices == Counter((authority, o) for authority in Authority for o in of), where
+    reminders = [e.reminder_id for e in events if isinstance(e, ReminderSent)]
+    assert len(reminders) == len(set(reminders)), where
+    (refusal,) = [e for e in events if isinstance(e, ActionRefused)]
+    assert refusal.code == "four_eyes", where
+
+
+async def _log(store: PostgresEventStore, one: Life) -> list[RecordedEvent]:
+    return await store.read_stream(workflow_id(one.agreement_id))
+
+
+def _decode(recorded: RecordedEvent) -> AgreementEvent:
+    return cast(AgreementEvent, domain_codec().decode(recorded))
+
+
+def _mail_ids(events: list[RecordedEvent]) -> list[str]:
+    """The outbox's mail id of every notice and reminder the log records."""
+    found: list[str] = []
+    for recorded in events:
+        event = _decode(recorded)
+        agreement_id = recorded.stream_id.removeprefix("agreement-")
+        if isinstance(event, AuthorityNoticeIssued):
+            found.append(mail_id(agreement_id, event.notice_id))
+        elif isinstance(event, ReminderSent):
+            found.append(mail_id(agreement_id, event.reminder_id))
+    return found
+
+
+async def _until_mailed(maildir: Path, mail_ids: set[str], seed: str) -> None:
+    """Wait (a bounded while) until the catcher holds every mail: a delivery a kill cut off
+    is retried once its heartbeat timeout notices the dead worker."""
+    for _ in range(MAIL_POLLS):
+        if {copy.mail_id for copy in copies(maildir)} >= mail_ids:
+            return
+        await asyncio.sleep(POLL_S)
+    missing = mail_ids - {copy.mail_id for copy in copies(maildir)}
+    raise AssertionError(f"{seed}: not delivered: {sorted(missing)}")
+
+
+async def _workflow_state(client: Client, one: Life) -> AgreementState:
+    """The workflow's state; a terminated agreement's workflow has completed with it."""
+    handle = client.get_workflow_handle_for(AgreementWorkflow.run, workflow_id(one.agreement_id))
+    if one.ending is Ending.ACTIVE:
+        return await handle.query(AgreementWorkflow.state)
+    result: AgreementState = await asyncio.wait_for(handle.result(), SETTLE_S)
+    assert result.status is Status.TERMINATED
+    return result
