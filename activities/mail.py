@@ -46,7 +46,7 @@ from temporalio.exceptions import ApplicationError
 
 from activities import mail_wording as wording
 from domain.calendar import ALMATY
-from eventstore.connection import APP_ROLE, connection_setup, keep_session
+from eventstore.connection import APP_ROLE, open_app_pool
 from eventstore.pg_errors import unavailable_as_store_error
 
 
@@ -471,16 +471,13 @@ class MailActivities:
             StoreUnavailable: the database cannot be reached.
             ValueError: ``sender`` is not an e-mail address.
         """
-        async with unavailable_as_store_error("opening the mail deliveries"):
-            pool = await asyncpg.create_pool(
-                dsn,
-                min_size=1,
-                max_size=max_size,
-                init=connection_setup(app_role),
-                # The default reset runs RESET ALL, which would undo SET ROLE.
-                reset=keep_session,
-                timeout=connect_timeout,
-            )
+        pool = await open_app_pool(
+            dsn,
+            what="the mail deliveries",
+            app_role=app_role,
+            max_size=max_size,
+            connect_timeout=connect_timeout,
+        )
         try:
             return cls(pool, smtp, sender, clock=clock)
         except ValueError:

@@ -11,6 +11,7 @@ import orjson
 from asyncpg.pool import PoolConnectionProxy
 
 from eventstore import sql
+from eventstore.pg_errors import unavailable_as_store_error
 
 APP_ROLE = "pit_app"
 """The role with INSERT and SELECT only on events (created by the migrations)."""
@@ -85,3 +86,36 @@ async def keep_session(connection: asyncpg.Connection[asyncpg.Record]) -> None:
     ``UNLISTEN *``...) that would double the cost of a single-statement append. The store
     changes no session state after ``init`` (and must keep its ``SET ROLE``).
     """
+
+
+async def open_app_pool(
+    dsn: str,
+    *,
+    what: str,
+    app_role: str | None,
+    min_size: int = 1,
+    max_size: int = 4,
+    connect_timeout: float = 10.0,
+    server_settings: dict[str, str] | None = None,
+) -> asyncpg.Pool[asyncpg.Record]:
+    """A pool on ``dsn`` as every part of pit opens one: the store's codecs, ``SET ROLE
+    app_role`` (when the login may), and a reset that keeps that role.
+
+    Args:
+        what: what the pool is for, named in the error if the database cannot be reached.
+
+    Raises:
+        StoreUnavailable: the database cannot be reached.
+    """
+    async with unavailable_as_store_error(f"opening {what}"):
+        pool: asyncpg.Pool[asyncpg.Record] = await asyncpg.create_pool(
+            dsn,
+            min_size=min_size,
+            max_size=max_size,
+            init=connection_setup(app_role),
+            # asyncpg's default reset (RESET ALL) would undo the SET ROLE.
+            reset=keep_session,
+            timeout=connect_timeout,
+            server_settings=server_settings,
+        )
+    return pool

@@ -14,7 +14,11 @@ from cachetools import LRUCache
 from eventstore import sql
 from eventstore.appending import PriorRecord, prepare_append, resolve_replay
 from eventstore.chain import GENESIS_HASH, ChainedEvent, EncodedEvent, chain_events
-from eventstore.connection import APP_ROLE, Connection, connection_setup, keep_session
+from eventstore.connection import (
+    APP_ROLE,
+    Connection,
+    open_app_pool,
+)
 from eventstore.errors import WrongExpectedVersion
 from eventstore.model import STORED, EventMetadata, NewEvent, RecordedEvent
 from eventstore.notifier import WakeUpNotifier
@@ -111,19 +115,18 @@ class PostgresEventStore:
         Raises:
             StoreUnavailable: the database cannot be reached.
         """
-        async with unavailable_as_store_error("opening the event store"):
-            pool = await asyncpg.create_pool(
-                dsn,
-                min_size=min_size,
-                max_size=max_size,
-                init=connection_setup(app_role),
-                reset=keep_session,
-                timeout=connect_timeout,
-                # The store's statements are point lookups by key whose best plan never depends
-                # on the values; without this, PostgreSQL may re-plan the append statement on
-                # every execution, which costs more than executing it.
-                server_settings={"plan_cache_mode": "force_generic_plan"},
-            )
+        pool = await open_app_pool(
+            dsn,
+            what="the event store",
+            app_role=app_role,
+            min_size=min_size,
+            max_size=max_size,
+            connect_timeout=connect_timeout,
+            # The store's statements are point lookups by key whose best plan never depends
+            # on the values; without this, PostgreSQL may re-plan the append statement on
+            # every execution, which costs more than executing it.
+            server_settings={"plan_cache_mode": "force_generic_plan"},
+        )
         notifier = WakeUpNotifier(dsn) if notify else None
         if notifier is not None:
             notifier.start()

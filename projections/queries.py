@@ -19,7 +19,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from domain.actors import Role
 from domain.agreement import Status
 from domain.application import PriorityArea
-from eventstore.connection import APP_ROLE, connection_setup, keep_session
+from eventstore.connection import APP_ROLE, open_app_pool
 from eventstore.pg_errors import unavailable_as_store_error
 from projections import sql
 from projections.errors import InvalidQuery
@@ -421,15 +421,11 @@ async def open_pool(
     Raises:
         StoreUnavailable: the database cannot be reached.
     """
-    async with unavailable_as_store_error("opening the read models"):
-        pool: asyncpg.Pool[asyncpg.Record] = await asyncpg.create_pool(
-            dsn,
-            min_size=min_size,
-            max_size=max_size,
-            init=connection_setup(app_role),
-            # Like the store's: asyncpg's default reset (RESET ALL) would drop the SET ROLE.
-            reset=keep_session,
-            timeout=10,
-            server_settings={"plan_cache_mode": "force_custom_plan"},
-        )
-    return pool
+    return await open_app_pool(
+        dsn,
+        what="the read models",
+        app_role=app_role,
+        min_size=min_size,
+        max_size=max_size,
+        server_settings={"plan_cache_mode": "force_custom_plan"},
+    )

@@ -42,7 +42,7 @@ from api.accounts.users import (
     check_login,
     check_role,
 )
-from eventstore.connection import APP_ROLE, connection_setup, keep_session
+from eventstore.connection import APP_ROLE, open_app_pool
 from eventstore.pg_errors import unavailable_as_store_error
 
 Clock = Callable[[], datetime]
@@ -133,16 +133,13 @@ class AccountStore:
         Raises:
             StoreUnavailable: the database cannot be reached.
         """
-        async with unavailable_as_store_error("opening the accounts"):
-            pool = await asyncpg.create_pool(
-                dsn,
-                min_size=1,
-                max_size=max_size,
-                init=connection_setup(app_role),
-                # The default reset runs RESET ALL, which would undo SET ROLE.
-                reset=keep_session,
-                timeout=connect_timeout,
-            )
+        pool = await open_app_pool(
+            dsn,
+            what="the accounts",
+            app_role=app_role,
+            max_size=max_size,
+            connect_timeout=connect_timeout,
+        )
         try:
             store = cls(pool, clock=clock, hasher=hasher, limits=limits, sessions=sessions)
             await store._passwords.prepare()
