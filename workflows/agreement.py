@@ -74,10 +74,10 @@ with workflow.unsafe.imports_passed_through():
 
     # The messages are built once here, not each time the sandbox loads this module.
     from workflows.messages import AgreementAction, AgreementStart, Carried, workflow_id
+    from workflows.store_calls import store_call
 
 __all__ = ["AgreementAction", "AgreementStart", "AgreementWorkflow", "Carried", "workflow_id"]
 
-APPEND_TIMEOUT = timedelta(seconds=30)
 # Mail retries with backoff through an SMTP outage, for as long as a month, and never holds up
 # the agreement: deliveries run beside the workflow's own work.
 MAIL_RETRY = RetryPolicy(
@@ -143,19 +143,11 @@ class AgreementWorkflow:
             self._loaded = True
             return await self._run_before_correspondence()
         if start.carried is None and workflow.patched(LOAD_LOG_PATCH):
-            loaded = await workflow.execute_local_activity_method(
-                EventLogActivities.load_agreement,
-                self._stream_id,
-                start_to_close_timeout=APPEND_TIMEOUT,
-            )
+            loaded = await store_call(EventLogActivities.load_agreement, self._stream_id)
             self._state, self._version = loaded.state, loaded.state.version
         self._loaded = True
         if start.carried is None:
-            rules = await workflow.execute_local_activity_method(
-                ZoneRulesActivities.zone_rules,
-                start.zone_code,
-                start_to_close_timeout=APPEND_TIMEOUT,
-            )
+            rules = await store_call(ZoneRulesActivities.zone_rules, start.zone_code)
             self.zone_rules_changed(rules)
         for mail in start.carried.outbox if start.carried else ():
             self._send(mail)
@@ -319,10 +311,8 @@ class AgreementWorkflow:
                 almaty_date(workflow.now()).isoformat(),
                 correspondents.management_company,
             )
-            rendered: RenderedMail = await workflow.execute_local_activity(
-                render_document,
-                RenderRequest(template="authority_notice", context=context),
-                start_to_close_timeout=APPEND_TIMEOUT,
+            rendered: RenderedMail = await store_call(
+                render_document, RenderRequest(template="authority_notice", context=context)
             )
             command = IssueAuthorityNotice(
                 authority=authority,
@@ -558,7 +548,7 @@ class AgreementWorkflow:
             _LogMoved: the log had a lost attempt's events after our version: now folded in.
         """
         info = workflow.info()
-        result = await workflow.execute_local_activity_method(
+        result = await store_call(
             EventLogActivities.append_agreement_events,
             AppendAgreementEvents(
                 stream_id=self._stream_id,
@@ -569,7 +559,6 @@ class AgreementWorkflow:
                 workflow_id=info.workflow_id,
                 run_id=info.run_id,
             ),
-            start_to_close_timeout=APPEND_TIMEOUT,
         )
         if result.outcome == "behind":
             for logged in result.logged:

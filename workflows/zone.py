@@ -72,8 +72,8 @@ with workflow.unsafe.imports_passed_through():
     from domain.zone_report import ZoneReportReminder
 
 from workflows.agreement import AgreementWorkflow
+from workflows.store_calls import store_call
 
-APPEND_TIMEOUT = timedelta(seconds=30)
 READ_TIMEOUT = timedelta(minutes=1)
 SIGNAL_CONCURRENCY = 20  # signals in flight at once while telling agreements of new rules
 MAX_PAGE_SIZE = 100
@@ -365,7 +365,7 @@ class ZoneWorkflow:
     async def _record(self, events: list[ZoneEvent], correlation_id: str) -> None:
         """Append the events at the stream's version, then fold them into the state."""
         info = workflow.info()
-        await workflow.execute_local_activity_method(
+        await store_call(
             ZoneLogActivities.append_zone_events,
             AppendZoneEvents(
                 zone_code=self._start.zone_code,
@@ -376,7 +376,6 @@ class ZoneWorkflow:
                 workflow_id=info.workflow_id,
                 run_id=info.run_id,
             ),
-            start_to_close_timeout=APPEND_TIMEOUT,
         )
         for event in events:
             self._zone = evolve_zone(self._zone, event)

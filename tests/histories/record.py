@@ -138,6 +138,11 @@ LIVES: dict[str, Life] = {
     "changes_requested_then_lapsed": changes_requested_then_lapsed,
     "concluded_notified_reminded_into_a_new_year": concluded_notified_reminded_into_a_new_year,
     "decision_escalated_then_refused": decision_escalated_then_refused,
+    # The same lives after the store calls became activities (workflows/store_calls.py).
+    "four_eyes_then_concluded_store_calls_as_activities": four_eyes_then_concluded,
+    "concluded_notified_reminded_into_a_new_year_store_calls_as_activities": (
+        concluded_notified_reminded_into_a_new_year
+    ),
 }
 
 
