@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from cli.api_commands import register_api_commands
+from cli.audit import audit_app
 from cli.db import db_app
 from cli.mail import mail_app
 from cli.up import up
@@ -18,6 +19,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command()(up)
+app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
 app.add_typer(mail_app, name="mail")
 app.add_typer(users_app, name="users")

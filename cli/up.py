@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -88,6 +89,7 @@ def up(
                 "database_url": db.url,
                 "temporal_address": server.address,
                 "smtp_url": mail.url,
+                "checkpoint_key_file": checkpoint_key_file(settings),
             }
         )
         run_worker_until_signalled(
@@ -95,3 +97,15 @@ def up(
             demo_loader(console, settings.task_queue) if demo else None,
             serve=api_beside(running, api_socket),
         )
+
+
+def checkpoint_key_file(settings: PitSettings) -> Path:
+    """PIT_CHECKPOINT_KEY_FILE, or a key of this pit's own under PIT_HOME (made once)."""
+    if settings.checkpoint_key_file is not None:
+        return settings.checkpoint_key_file
+    path = settings.pit_home / "checkpoint-key.pem"
+    if not path.exists():
+        from eventstore.checkpoints import SigningKey
+
+        SigningKey.generate().write(path)
+    return path

@@ -6,6 +6,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.append import EventLogActivities
+from activities.checkpoints import CheckpointActivities
 from activities.documents import render_document
 from activities.mail import MailActivities
 from activities.zone_log import ZoneLogActivities
@@ -13,6 +14,7 @@ from activities.zone_rules import ZoneRulesActivities
 from domain.calendar import preload_years
 from eventstore import EventStore
 from workflows.agreement import AgreementWorkflow
+from workflows.checkpoint import CheckpointWorkflow
 from workflows.zone import ZoneWorkflow
 
 CALENDAR_YEARS = range(2003, 2041)
@@ -24,10 +26,13 @@ def agreement_worker(
     task_queue: str,
     *,
     mail: MailActivities | None = None,
+    checkpoints: CheckpointActivities | None = None,
 ) -> Worker:
     """A worker for agreements and the zone on ``task_queue``: appending to ``store``, mailing
     with ``mail``.
 
+    With ``checkpoints`` it also signs the log's checkpoints (CheckpointWorkflow, started by the
+    schedule :func:`workers.checkpoint_schedule.ensure_checkpoint_schedule` makes).
     Without ``mail`` the workflows still record every reminder and notice, and their mail
     waits (retried) for a worker that has it. The client must use the pydantic data converter
     (``temporalio.contrib.pydantic.pydantic_data_converter``): every message is a model.
@@ -41,7 +46,7 @@ def agreement_worker(
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[AgreementWorkflow, ZoneWorkflow],
+        workflows=[AgreementWorkflow, ZoneWorkflow, CheckpointWorkflow],
         activities=[
             event_log.append_agreement_events,
             event_log.load_agreement,
@@ -51,5 +56,6 @@ def agreement_worker(
             zone_log.fold_zone_stream,
             zone_log.list_agreement_streams,
             *([mail.deliver_mail] if mail is not None else []),
+            *([checkpoints.make_checkpoint] if checkpoints is not None else []),
         ],
     )

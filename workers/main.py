@@ -6,15 +6,19 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 import structlog
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import Runtime
 
+from activities.checkpoints import CheckpointActivities
 from activities.mail import MailActivities, SmtpSettings
 from eventstore import PostgresEventStore
+from eventstore.checkpoints import SigningKey
 from workers.agreement_worker import agreement_worker
+from workers.checkpoint_schedule import ensure_checkpoint_schedule
 from workers.metrics import MetricsUnavailable, metrics_url, temporal_runtime
 from workers.settings import PitSettings
 from workers.zone_client import start_zone_workflow, zone_start
@@ -53,6 +57,7 @@ async def run_worker(
     runtime = _metrics_runtime(settings.metrics_address)
     store = await PostgresEventStore.open(database_url)
     mail = await MailActivities.open(database_url, smtp, settings.mail_from)
+    checkpoints = await _checkpoint_activities(settings, database_url)
     try:
         client = await Client.connect(
             temporal_address,
@@ -60,9 +65,17 @@ async def run_worker(
             data_converter=pydantic_data_converter,
             runtime=runtime,
         )
-        worker = agreement_worker(client, store, settings.task_queue, mail=mail)
+        worker = agreement_worker(
+            client, store, settings.task_queue, mail=mail, checkpoints=checkpoints
+        )
         async with worker:
             await start_zone_workflow(client, zone_start(settings), task_queue=settings.task_queue)
+            if checkpoints is not None:
+                await ensure_checkpoint_schedule(
+                    client,
+                    settings.task_queue,
+                    timedelta(minutes=settings.checkpoint_every_minutes),
+                )
             log.info(
                 "worker_started",
                 task_queue=settings.task_queue,
@@ -82,9 +95,30 @@ async def run_worker(
                 await serving  # its own shutdown; raises what ended it early, if anything
         # Leaving the block waits for in-flight tasks (graceful shutdown), then closes.
     finally:
+        if checkpoints is not None:
+            await checkpoints.close()
         await mail.close()
         await store.close()
     log.info("worker_stopped")
+
+
+async def _checkpoint_activities(
+    settings: PitSettings, database_url: str
+) -> CheckpointActivities | None:
+    """The signing of checkpoints, when PIT_CHECKPOINT_KEY_FILE names the zone's key.
+
+    Raises:
+        CheckpointKeyError: the file cannot be read as an Ed25519 key.
+    """
+    if settings.checkpoint_key_file is None:
+        log.warning(
+            "checkpoints_off",
+            reason="PIT_CHECKPOINT_KEY_FILE is not set; `pit audit keygen` makes a key",
+        )
+        return None
+    key = SigningKey.read(settings.checkpoint_key_file)
+    log.info("checkpoint_key", key_id=key.key_id)
+    return await CheckpointActivities.open(database_url, key)
 
 
 async def _until_stopped(stop: asyncio.Event, serving: asyncio.Future[None] | None) -> None:

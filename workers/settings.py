@@ -46,6 +46,15 @@ class PitSettings(BaseSettings):
     # lets the system pick one (pit up prints it).
     api_host: str = Field(default="127.0.0.1", alias="PIT_API_HOST", min_length=1)
     api_port: int = Field(default=8000, alias="PIT_API_PORT", ge=0, le=65535)
+    # Signed checkpoints of the log (docs/audit-format.md): the zone's Ed25519 key, a PEM file
+    # only pit's worker can read (`pit audit keygen` makes one; `pit up` makes one under
+    # PIT_HOME); the public keys of earlier keys still trusted after a rotation (64 hex digits
+    # each, comma-separated); and how often the worker's Temporal schedule makes a checkpoint.
+    checkpoint_key_file: Path | None = Field(default=None, alias="PIT_CHECKPOINT_KEY_FILE")
+    checkpoint_trusted_keys: str = Field(default="", alias="PIT_CHECKPOINT_TRUSTED_KEYS")
+    checkpoint_every_minutes: int = Field(
+        default=60, alias="PIT_CHECKPOINT_EVERY_MINUTES", ge=1, le=7 * 24 * 60
+    )
 
     def require(self, *names: str) -> tuple[str, ...]:
         """The named settings' values; refuses to go on without any of them.
