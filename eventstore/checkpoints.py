@@ -280,9 +280,14 @@ async def all_checkpoints(connection: Connection) -> list[Checkpoint]:
     return [_row_to_checkpoint(row) for row in rows]
 
 
+async def log_hashes(connection: Connection) -> list[bytes]:
+    """Every stored event's chain link, in log order, as the database holds them now."""
+    return [bytes(r[0]) for r in await connection.fetch(ALL_IN_LOG_ORDER_SQL)]
+
+
 async def log_tree(connection: Connection) -> LogTree:
     """The tree over every stored event in log order, as the database holds them now."""
-    return LogTree(bytes(r[0]) for r in await connection.fetch(ALL_IN_LOG_ORDER_SQL))
+    return LogTree(await log_hashes(connection))
 
 
 @dataclass(frozen=True)

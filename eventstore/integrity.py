@@ -4,6 +4,8 @@ in place, and every signed checkpoint against the log (``pit audit verify``).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -14,9 +16,10 @@ from eventstore.checkpoints import (
     CheckpointProblem,
     all_checkpoints,
     check_checkpoints,
-    log_tree,
+    log_hashes,
 )
 from eventstore.connection import APP_ROLE, Connection
+from eventstore.merkle import LogTree
 from eventstore.pg_verify import verify_database
 from eventstore.verification import VerificationReport
 
@@ -88,16 +91,28 @@ async def guard_problems(connection: Connection) -> list[str]:
 async def verify_log(
     dsn: str, trusted_keys: Iterable[bytes], *, processes: int | None = None
 ) -> IntegrityReport:
-    """Verify the log at ``dsn``: chains, guard and checkpoints (trusted keys only)."""
-    chains = await verify_database(dsn, processes=processes)
-    connection = await asyncpg.connect(dsn)
+    """Verify the log at ``dsn``: chains, guard and checkpoints (trusted keys only).
+
+    The chains are checked (in worker processes, for a large log) while this process hashes the
+    log's Merkle tree.
+    """
+    chains_checked = asyncio.create_task(verify_database(dsn, processes=processes))
     try:
-        async with connection.transaction(isolation="repeatable_read", readonly=True):
-            guard = await guard_problems(connection)
-            checkpoints = await all_checkpoints(connection)
-            tree = await log_tree(connection)
+        connection = await asyncpg.connect(dsn)
+        try:
+            async with connection.transaction(isolation="repeatable_read", readonly=True):
+                guard = await guard_problems(connection)
+                checkpoints = await all_checkpoints(connection)
+                hashes = await log_hashes(connection)
+        finally:
+            await connection.close()
+        tree = await asyncio.to_thread(LogTree, hashes)
+        chains = await chains_checked
     finally:
-        await connection.close()
+        if not chains_checked.done():
+            chains_checked.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await chains_checked
     problems = check_checkpoints(checkpoints, tree, trusted_keys)
     return IntegrityReport(
         chains=chains,

@@ -96,10 +96,17 @@ def test_a_key_is_written_for_its_owner_only_and_never_overwritten(tmp_path: Pat
 
 
 async def _checkpoint(connection: asyncpg.Connection, key: SigningKey, size: int) -> Checkpoint:
-    """A checkpoint of ``size`` events, once the cluster's running transactions let it."""
+    """A checkpoint of ``size`` events, once the cluster's running transactions let it cover
+    them all (one checkpoint, not a smaller one on the way)."""
     for _ in range(CATCH_UP_POLLS):
-        made = await make_checkpoint(connection, key, NOW)
-        if made is not None and made.tree_size >= size:
+        covered = await connection.fetchval(
+            "SELECT count(*) FROM events "
+            "WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())"
+        )
+        if covered >= size:
+            made = await make_checkpoint(connection, key, NOW)
+            assert made is not None
+            assert made.tree_size >= size
             return made
         await asyncio.sleep(0.05)
     raise AssertionError(f"no checkpoint of {size} events: a transaction is holding xmin back")

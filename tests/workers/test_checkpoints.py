@@ -44,14 +44,31 @@ def pit(fresh_dsn: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliR
     return CliRunner()
 
 
-def _checkpoint(pit: CliRunner, size: int) -> dict[str, object]:
-    for _ in range(POLLS):
-        made = pit.invoke(app, ["audit", "checkpoint", "--json"])
-        assert made.exit_code == 0, made.output
-        document: dict[str, object] = json.loads(made.stdout)
-        if document["tree_size"] == size:
-            return document
-    raise AssertionError(f"no checkpoint of {size} events")
+async def _covered(dsn: str, size: int) -> None:
+    """Until a checkpoint would cover ``size`` events: no transaction left open anywhere in the
+    cluster (a parallel test run's) holds their transactions above the snapshot's xmin."""
+    connection = await asyncpg.connect(dsn)
+    try:
+        for _ in range(POLLS):
+            covered = await connection.fetchval(
+                "SELECT count(*) FROM events "
+                "WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())"
+            )
+            if covered >= size:
+                return
+            await asyncio.sleep(0.05)
+    finally:
+        await connection.close()
+    raise AssertionError(f"a transaction holds xmin back: {size} events not covered")
+
+
+def _checkpoint(pit: CliRunner, dsn: str, size: int) -> dict[str, object]:
+    asyncio.run(_covered(dsn, size))
+    made = pit.invoke(app, ["audit", "checkpoint", "--json"])
+    assert made.exit_code == 0, made.output
+    document: dict[str, object] = json.loads(made.stdout)
+    assert document["tree_size"] == size
+    return document
 
 
 def test_an_auditor_verifies_the_log_and_its_checkpoints_and_learns_what_broke(
@@ -63,7 +80,7 @@ def test_an_auditor_verifies_the_log_and_its_checkpoints_and_learns_what_broke(
     assert again.exit_code == 1
     assert "never overwritten" in again.output
     asyncio.run(_append(fresh_dsn, 4))
-    checkpoint = _checkpoint(pit, 12)
+    checkpoint = _checkpoint(pit, fresh_dsn, 12)
 
     good = pit.invoke(app, ["audit", "verify"])
     as_json = json.loads(pit.invoke(app, ["audit", "verify", "--json"]).stdout)
@@ -111,6 +128,7 @@ async def test_the_workers_schedule_signs_checkpoints_that_verify(
             await ensure_checkpoint_schedule(client, task_queue, timedelta(minutes=30))  # again
             schedule = client.get_schedule_handle(SCHEDULE_ID)
             description = await schedule.describe()
+            await _covered(fresh_dsn, 9)
             await schedule.trigger()
             connection = await asyncpg.connect(fresh_dsn)
             try:
