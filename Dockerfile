@@ -16,6 +16,7 @@ COPY workers ./workers
 COPY projections ./projections
 COPY api ./api
 COPY cli ./cli
+COPY audit ./audit
 COPY bench ./bench
 RUN pip install --no-cache-dir . \
     && useradd --system --home /var/lib/pit pit \

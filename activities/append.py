@@ -1,9 +1,10 @@
 """The activity that writes a decision's events to the agreement's stream, exactly once.
 
 The workflow decides and gives each event an id made from the decision (the update's id, the
-deadline's, the reminder's) and its index. A local activity can run again when the workflow
-task that ran it is lost (a crashed worker, a task the server refused): its first attempt may
-have written the events already. So an append reports what the log holds instead of failing:
+deadline's, the reminder's) and its index. The activity (a local one in histories recorded
+before workflows/store_calls.py) can run again: a retried attempt, or a workflow task that ran
+it and was lost (a crashed worker, a task the server refused); its first attempt may have
+written the events already. So an append reports what the log holds instead of failing:
 
 - ``appended``: written now;
 - ``replayed``: these ids are in the log already, at this version: the log's events are the

@@ -12,6 +12,10 @@ Every error body is :class:`ErrorBody` (``code``, ``message``, ``field``, ``lega
 - 422 ``invalid_input`` with the field's path: input that breaks a rule of form;
 - 429 ``too_many_attempts`` with ``Retry-After``: login attempts over the limit;
 - 503 ``unavailable``: PostgreSQL or Temporal cannot be reached (the request may be retried).
+
+``message`` is English. A request whose ``Accept-Language`` prefers Russian (``ru``) gets the
+Russian wording of a refusal whose code and message the console words
+(api.console.domain_messages), with ``Content-Language: ru``; ``code`` never changes.
 """
 
 from __future__ import annotations
@@ -128,8 +132,35 @@ def _response(error: ApiError) -> JSONResponse:
     )
 
 
+def prefers_russian(accept_language: str) -> bool:
+    """Whether an ``Accept-Language`` header ranks Russian above English (English if neither)."""
+    ranked: list[tuple[float, int, str]] = []
+    for position, item in enumerate(accept_language.split(",")):
+        tag, _, parameters = item.partition(";")
+        language = tag.strip().lower().split("-")[0]
+        name, _, value = parameters.strip().partition("=")
+        try:
+            weight = float(value) if name.strip() == "q" else 1.0
+        except ValueError:
+            weight = 0.0
+        if language in ("ru", "en") and weight > 0:
+            ranked.append((-weight, position, language))
+    return bool(ranked) and min(ranked)[2] == "ru"
+
+
 async def _api_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, ApiError)
+    if prefers_russian(request.headers.get("accept-language", "")):
+        # Imported here: the console's package imports this module.
+        from api.console.domain_messages import translate
+
+        russian = translate(error.body.code, error.body.message)
+        if russian is not None:
+            body = error.body.model_copy(update={"message": russian})
+            headers = {**error.headers, "Content-Language": "ru"}
+            return JSONResponse(
+                body.model_dump(mode="json"), status_code=error.status, headers=headers
+            )
     return _response(error)
 
 

@@ -16,6 +16,7 @@ from api.services import ApiServices
 from domain.actors import Role
 from domain.agreement import AgreementEvent, AgreementState, is_terminal
 from domain.agreement.reminders import Reminder
+from domain.agreement.vocabulary import Audience
 from eventstore import RecordedEvent
 from projections import open_deadlines_of
 from projections.projector import decode_agreement_event
@@ -109,3 +110,12 @@ async def upcoming_reminders(
     except (RPCError, WorkflowQueryFailedError, WorkflowQueryRejectedError):
         return None
     return list(reminders)
+
+
+def reminders_for(user: User, reminders: list[Reminder] | None) -> list[Reminder] | None:
+    """What ``user`` is shown of the reminders planned: a participant those pit will write to
+    it; staff and auditors every one (the management company's own follow-ups, on its notices
+    to the authorities and the register, are not the participant's to read)."""
+    if reminders is None or user.actor().role is not Role.APPLICANT:
+        return reminders
+    return [reminder for reminder in reminders if reminder.audience is Audience.PARTICIPANT]

@@ -15,7 +15,8 @@ from domain.agreement.reminders import Reminder
 from domain.application import ApplicationForm
 from domain.indicators import Indicator
 from domain.values import PlainText
-from projections import OpenDeadline, TaskKind
+from domain.zone_indicators import IndicatorStanding, ZoneActuals
+from projections import OpenDeadline, ParticipantCounts, TaskKind
 
 AGREEMENT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
 
@@ -148,6 +149,26 @@ class ZoneIndicators(_Body):
     zone_code: str
     established: bool
     levels: list[IndicatorLevelView]
+
+
+class ZoneDashboard(_Body):
+    """The zone's results for the management company's report [Decree 1166 Reg. §9.4]: the
+    participants register counted, and the zone's figures per year from the accepted annual
+    reports, each indicator set against the level for its year.
+
+    ``actuals`` are in KZT, counts and basis points; ``indicators`` in the annex's units
+    (investment and production in billions of KZT). Kazakhstani content is the share of the
+    year's production (weighted by each report's production volume). ``assessment`` is
+    ``at_or_above_target``, ``between`` or ``below_critical``; null where the year has no level
+    or no figure. Everything comes from read models and the zone's stream as of ``as_of``.
+    """
+
+    zone_code: str
+    established: bool
+    as_of: AwareDatetime
+    participants: ParticipantCounts
+    actuals: list[ZoneActuals]
+    indicators: list[IndicatorStanding]
 
 
 class Health(_Body):

@@ -192,3 +192,7 @@ def verify(
         typer.echo("OK" if report.ok else f"FAILED: {report.first_problem}")
     if not report.ok:
         raise typer.Exit(code=1)
+
+
+__import__("cli.audit_replay").audit_replay.register(audit_app)  # replay, replay-workflows
+__import__("cli.audit_bundle").audit_bundle.register(audit_app)  # export, check-bundle

@@ -11,6 +11,7 @@ from cli.mail import mail_app
 from cli.up import up
 from cli.users import users_app
 from cli.worker import worker
+from cli.zone_report import zone_app
 
 app = typer.Typer(
     name="pit",
@@ -22,6 +23,8 @@ app.command()(up)
 app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
 app.add_typer(mail_app, name="mail")
+app.add_typer(__import__("cli.projections").projections.projections_app, name="projections")
 app.add_typer(users_app, name="users")
+app.add_typer(zone_app, name="zone")
 app.command()(worker)
 register_api_commands(app)

@@ -1,6 +1,6 @@
-"""Read models built from the event log: agreement lists, the inbox, the participants register
-and the open deadlines, each a PostgreSQL table kept by a catch-up subscription and rebuildable
-from the log alone. Nothing runs on import. Typical use::
+"""Read models built from the event log: agreement lists, the inbox, the participants register,
+the open deadlines and the accepted annual reports, each a PostgreSQL table kept by a catch-up
+subscription and rebuildable from the log alone. Nothing runs on import. Typical use::
 
     from projections import Projector
 
@@ -12,7 +12,12 @@ An API process that only reads opens :class:`ReadModels` instead.
 """
 
 from projections.deadlines import OpenDeadline, open_deadlines_of
-from projections.errors import InvalidQuery, ProjectionError, StreamNotProjectable
+from projections.errors import (
+    InvalidQuery,
+    ProjectionError,
+    RebuildFailed,
+    StreamNotProjectable,
+)
 from projections.participants import ParticipantEntry, participant_entry
 from projections.projector import SUBSCRIPTION_ID, Projector
 from projections.queries import (
@@ -22,15 +27,21 @@ from projections.queries import (
     AgreementPage,
     InboxItem,
     OverdueDeadline,
+    ParticipantCount,
+    ParticipantCounts,
     ParticipantPage,
     ReadModels,
 )
+from projections.rebuild import RebuildProgress, Rebuilt
+from projections.reports import AcceptedReport, accepted_reports_of
+from projections.status import ProjectionStatus
 from projections.summary import AgreementSummary, Folded, summarize
 from projections.tasks import Task, TaskKind, tasks_for
 
 __all__ = [
     "MAX_LIMIT",
     "SUBSCRIPTION_ID",
+    "AcceptedReport",
     "AgreementFilters",
     "AgreementListItem",
     "AgreementPage",
@@ -40,14 +51,21 @@ __all__ = [
     "InvalidQuery",
     "OpenDeadline",
     "OverdueDeadline",
+    "ParticipantCount",
+    "ParticipantCounts",
     "ParticipantEntry",
     "ParticipantPage",
     "ProjectionError",
+    "ProjectionStatus",
     "Projector",
     "ReadModels",
+    "RebuildFailed",
+    "RebuildProgress",
+    "Rebuilt",
     "StreamNotProjectable",
     "Task",
     "TaskKind",
+    "accepted_reports_of",
     "open_deadlines_of",
     "participant_entry",
     "summarize",

@@ -14,3 +14,8 @@ class InvalidQuery(ProjectionError, ValueError):
 class StreamNotProjectable(ProjectionError):
     """An agreement stream the projector cannot fold: an event of another kind in it, or fewer
     events than were delivered (the log would have to have lost some)."""
+
+
+class RebuildFailed(ProjectionError):
+    """A rebuild could not be done (an event it cannot decode or fold, a worker process that
+    died); the read models are left as they were."""

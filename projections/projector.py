@@ -14,22 +14,20 @@ Why the rows stay right whatever happens:
   written whole or not at all), and those change nothing;
 - a stream that is folded from the log (a cache miss) is folded to its end: the rows then
   stand at a version beyond the event delivered, and the events up to it are passed by;
-- a rebuild empties the read models and forgets the checkpoint in one transaction, then
-  projects the log again from its start.
+- a rebuild (projections/rebuild.py) folds every agreement stream of the log in memory and
+  writes the read models again in one transaction, with the checkpoint where the
+  subscription's own reading would stand after it.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Self, cast, get_args
+from typing import Self
 
 import asyncpg
 import structlog
 from cachetools import LRUCache
-from pydantic import BaseModel
 
-from activities.event_log import domain_codec
-from domain.agreement import AgreementEvent
 from eventstore import (
     CatchUpSubscription,
     Checkpoint,
@@ -40,40 +38,22 @@ from eventstore import (
 )
 from eventstore.connection import APP_ROLE
 from eventstore.pg_errors import unavailable_as_store_error
-from projections import sql
-from projections.deadlines import open_deadlines_of
+from projections.decoding import decode_agreement_event
 from projections.errors import ProjectionError, StreamNotProjectable
 from projections.queries import ReadModels, open_pool
-from projections.summary import Folded, advance, fold_events, summarize
-from projections.tasks import tasks_for
+from projections.rebuild import RebuildProgress, Rebuilt, rebuild_read_models
+from projections.replay import AGREEMENT_STREAM_PREFIX
+from projections.rows import rows_of
+from projections.status import ProjectionStatus, projection_status
+from projections.summary import Folded, advance, fold_events
 from projections.writer import write_agreement
 
 SUBSCRIPTION_ID = "projections"
 """The name the projector's checkpoint is saved under."""
 
-AGREEMENT_STREAM_PREFIX = "agreement-"
-
-_REBUILD_ROUNDS = 1_000
-
-_AGREEMENT_EVENTS = cast(tuple[type[BaseModel], ...], get_args(get_args(AgreementEvent)[0]))
-
 _log = structlog.get_logger(__name__)
 
-
-def decode_agreement_event(recorded: RecordedEvent) -> AgreementEvent:
-    """The domain event of a recorded agreement event (older schema versions lifted).
-
-    Raises:
-        StreamNotProjectable: the event is of another kind than an agreement's.
-        UnknownEventType, UpcastError: the codec cannot read it.
-    """
-    model = domain_codec().decode(recorded)
-    if not isinstance(model, _AGREEMENT_EVENTS):
-        raise StreamNotProjectable(
-            f"{recorded.stream_id} v{recorded.stream_version}: {recorded.type} is no agreement "
-            "event"
-        )
-    return cast(AgreementEvent, model)
+__all__ = ["AGREEMENT_STREAM_PREFIX", "SUBSCRIPTION_ID", "Projector", "decode_agreement_event"]
 
 
 class Projector(ReadModels):
@@ -92,6 +72,7 @@ class Projector(ReadModels):
         batch_size: int = 500,
         poll_interval: float = 1.0,
         cached_states: int = 10_000,
+        app_role: str | None = APP_ROLE,
     ) -> None:
         """Use an open read-model pool and store; prefer :meth:`open`.
 
@@ -101,9 +82,11 @@ class Projector(ReadModels):
             batch_size: events per subscription batch.
             poll_interval: seconds between polls when no notification arrives.
             cached_states: how many agreements' folded states to keep in memory.
+            app_role: the role a rebuild's reading connections assume (None: the login's).
         """
         super().__init__(pool)
         self._store = store
+        self._app_role = app_role
         self._batch_size = batch_size
         self._poll_interval = poll_interval
         # Per stream, the folded state whose rows were last written (or found newer).
@@ -141,6 +124,7 @@ class Projector(ReadModels):
             batch_size=batch_size,
             poll_interval=poll_interval,
             cached_states=cached_states,
+            app_role=app_role,
         )
 
     async def close(self) -> None:
@@ -180,33 +164,51 @@ class Projector(ReadModels):
         is set; an unreachable database is retried."""
         await self._follow().run(stop)
 
-    async def rebuild(self) -> int:
-        """Empty the read models and forget the checkpoint (one transaction), then project the
-        log again up to its end as deliverable now; return how many events were delivered.
+    async def rebuild(
+        self, *, processes: int | None = None, progress: RebuildProgress | None = None
+    ) -> Rebuilt:
+        """Write every read model again from the log, in one transaction
+        (projections/rebuild.py), and set the checkpoint to go on from.
 
-        Until it returns, lists show part of the log. Claims on inbox tasks are not in the log:
-        they are cleared. Events held back by a transaction still running elsewhere come with the
-        next :meth:`catch_up` or :meth:`run`.
+        Readers see the old rows until it commits; live projectors elsewhere wait to write.
+        Claims on inbox tasks are not in the log: they are cleared. Events held back by a
+        transaction still running elsewhere come with the next :meth:`catch_up` or :meth:`run`.
+
+        Args:
+            processes: worker processes to fold the streams in (None: one per core when the
+                log is large; 1: this process).
+            progress: told the events folded so far and the total (None until counted).
+
+        Raises:
+            RebuildFailed: an event cannot be decoded or folded, or a worker process died;
+                the read models are as they were.
+            StoreUnavailable: the database cannot be reached.
         """
-        async with (
-            unavailable_as_store_error("emptying the read models"),
-            self._pool.acquire() as connection,
-            connection.transaction(),
-        ):
-            for statement in sql.RESET:
-                await connection.execute(statement)
-            await connection.execute(sql.FORGET_CHECKPOINT, SUBSCRIPTION_ID)
+        rebuilt = await rebuild_read_models(
+            self._pool,
+            self._store.dsn,
+            SUBSCRIPTION_ID,
+            app_role=self._app_role,
+            processes=processes,
+            progress=progress,
+        )
+        # Whatever was cached or delivered before describes rows that are gone.
         self._states.clear()
         self._subscription = None
-        _log.info("read models emptied; projecting the log again")
-        delivered = 0
-        for _ in range(_REBUILD_ROUNDS):  # each round is itself bounded (10,000 batches)
-            round_delivered = await self.catch_up()
-            delivered += round_delivered
-            if round_delivered == 0:
-                break
-        _log.info("read models rebuilt", events=delivered)
-        return delivered
+        return rebuilt
+
+    async def status(self) -> ProjectionStatus:
+        """Where the checkpoint stands, how much of the log lies beyond it, and the read
+        models' sizes.
+
+        Raises:
+            StoreUnavailable: the database cannot be reached.
+        """
+        async with (
+            unavailable_as_store_error("reading the projections' status"),
+            self._pool.acquire() as connection,
+        ):
+            return await projection_status(connection, SUBSCRIPTION_ID)
 
     async def _handle(self, recorded: RecordedEvent) -> None:
         try:
@@ -256,12 +258,9 @@ class Projector(ReadModels):
         return folded
 
     async def _write(self, agreement_id: str, folded: Folded) -> bool:
-        state = folded.state
-        summary = summarize(agreement_id, folded)
+        rows = rows_of(agreement_id, folded)
         async with (
             unavailable_as_store_error("writing the read models"),
             self._pool.acquire() as connection,
         ):
-            return await write_agreement(
-                connection, summary, tasks_for(state), open_deadlines_of(state)
-            )
+            return await write_agreement(connection, rows)

@@ -1,4 +1,5 @@
-"""Reading the read models: lists, the inbox, overdue deadlines, the participants register.
+"""Reading the read models: lists, the inbox, overdue deadlines, the participants register and
+its counts, the accepted annual reports and the zone's figures made from them.
 
 Past due is decided at query time: every query that says "overdue" takes the ``now`` it asks
 at and compares it with the stored due instants, so answers are right without any clock tick.
@@ -19,11 +20,13 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from domain.actors import Role
 from domain.agreement import Status
 from domain.application import PriorityArea
+from domain.zone_indicators import ZoneActuals, zone_actuals
 from eventstore.connection import APP_ROLE, open_app_pool
 from eventstore.pg_errors import unavailable_as_store_error
 from projections import sql
 from projections.errors import InvalidQuery
 from projections.participants import ParticipantEntry
+from projections.reports import AcceptedReport
 
 MAX_LIMIT = 500
 """Most rows one query returns."""
@@ -136,6 +139,29 @@ class ParticipantPage(BaseModel):
 
     items: tuple[ParticipantEntry, ...]
     next_cursor: str | None
+
+
+class ParticipantCount(BaseModel):
+    """How many participants share one value (a status, an OKED section, a priority area);
+    ``value`` None: not known (an OKED code that does not parse)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    value: str | None
+    participants: int
+
+
+class ParticipantCounts(BaseModel):
+    """The participants register counted three ways, each by the participant's current
+    agreement (the one the register shows): its status, its OKED section, its priority area.
+    Each breakdown adds up to ``total``; values in alphabetical order (unknown last)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    total: int
+    by_status: tuple[ParticipantCount, ...]
+    by_oked_section: tuple[ParticipantCount, ...]
+    by_priority_area: tuple[ParticipantCount, ...]
 
 
 def _limit(limit: int) -> int:
@@ -410,6 +436,47 @@ class ReadModels:
         return ParticipantPage(
             items=items, next_cursor=items[-1].bin if len(items) == limit else None
         )
+
+    async def participant_counts(self) -> ParticipantCounts:
+        """The participants register counted by status, by OKED section and by priority area.
+
+        Raises:
+            StoreUnavailable: the database cannot be reached.
+        """
+        rows = await self._fetch("counting participants", sql.PARTICIPANT_COUNTS)
+        by: dict[str, list[ParticipantCount]] = {
+            "status": [],
+            "oked_section": [],
+            "priority_area": [],
+        }
+        for row in rows:
+            by[row["dimension"]].append(
+                ParticipantCount(value=row["value"], participants=row["participants"])
+            )
+        return ParticipantCounts(
+            total=sum(c.participants for c in by["status"]),
+            by_status=tuple(by["status"]),
+            by_oked_section=tuple(by["oked_section"]),
+            by_priority_area=tuple(by["priority_area"]),
+        )
+
+    async def accepted_reports(self, year: int | None = None) -> list[AcceptedReport]:
+        """The accepted annual reports (of one year, or all), by year then agreement.
+
+        Raises:
+            StoreUnavailable: the database cannot be reached.
+        """
+        rows = await self._fetch("reading accepted reports", sql.ACCEPTED_REPORTS, year)
+        return [AcceptedReport.model_validate(dict(row)) for row in rows]
+
+    async def zone_actuals(self) -> tuple[ZoneActuals, ...]:
+        """The zone's figures per year, from every accepted annual report
+        (:func:`domain.zone_indicators.zone_actuals`), earliest year first.
+
+        Raises:
+            StoreUnavailable: the database cannot be reached.
+        """
+        return zone_actuals(await self.accepted_reports())
 
 
 async def open_pool(

@@ -1,4 +1,5 @@
-"""The SQL of the read models, one named statement each (tables: migration 0007_projections)."""
+"""The SQL of the read models, one named statement each (tables: migrations 0007_projections and
+0008_accepted_reports)."""
 
 from __future__ import annotations
 
@@ -75,14 +76,75 @@ ON CONFLICT (bin) DO UPDATE
 
 DELETE_PARTICIPANT = "DELETE FROM participants WHERE bin = $1"
 
-# A rebuild empties every read model and forgets the checkpoint, in one transaction.
+DELETE_ACCEPTED_REPORTS = "DELETE FROM accepted_reports WHERE agreement_id = $1"
+
+INSERT_ACCEPTED_REPORT = """
+INSERT INTO accepted_reports (agreement_id, year, report_id, bin, investment_foreign_kzt,
+                              investment_domestic_kzt, production_volume_kzt, jobs,
+                              kz_content_bp, imported_goods_consumed_kzt, accepted_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+"""
+
+# --- Rebuilding (projections/rebuild.py) -----------------------------------------------------
+
+# Held by the rebuild's writing transaction from before its snapshot is taken until it commits:
+# a live projector elsewhere cannot commit rows the rebuild would then overwrite with older
+# ones (its writes wait; readers do not). agreements first, as every live write takes it first.
+LOCK_READ_MODELS = """
+LOCK TABLE agreements, participants, inbox, open_deadlines, accepted_reports IN EXCLUSIVE MODE
+"""
+
+# Every read model emptied, in the transaction that writes them again.
 RESET = (
+    "DELETE FROM accepted_reports",
     "DELETE FROM inbox",
     "DELETE FROM open_deadlines",
     "DELETE FROM participants",
     "DELETE FROM agreements",
 )
 FORGET_CHECKPOINT = "DELETE FROM subscription_checkpoints WHERE subscription_id = $1"
+
+# The rebuild's snapshot (for worker processes to share) and its xmin: every transaction below
+# it has ended, so the events below it are all there is below it, ever (the subscription's
+# line, eventstore/subscription.py).
+EXPORT_SNAPSHOT = """
+SELECT pg_export_snapshot(), pg_snapshot_xmin(pg_current_snapshot())::text
+"""
+
+# The subscription's position after every event below the xmin ($1): its last one in
+# (transaction id, position) order, through the primary key backwards.
+LAST_EVENT_BELOW = """
+SELECT transaction_id::text, global_position
+  FROM events
+ WHERE transaction_id < $1::text::xid8
+ ORDER BY transaction_id DESC, global_position DESC
+ LIMIT 1
+"""
+
+# The events of the agreement streams ($1 <= stream_id < $2), for the progress bar's total.
+COUNT_EVENTS_OF_STREAMS = "SELECT count(*) FROM events WHERE stream_id >= $1 AND stream_id < $2"
+
+# About how many events the log holds, always current (the planner's count may be days old):
+# the last position handed out (a transaction that aborted leaves a gap).
+ESTIMATE_EVENTS = "SELECT last_value FROM events_global_position_seq"
+
+# Stream ids of a sample of about $1 percent of the table's pages, within [$2, $3): where to
+# split the streams between worker processes.
+SAMPLE_STREAM_IDS = """
+SELECT stream_id FROM events TABLESAMPLE SYSTEM ($1) WHERE stream_id >= $2 AND stream_id < $3
+"""
+
+# A chunk of events in (stream_id, stream_version) order through the unique index on them:
+# after ($1, $2), below stream $3, at most $4 (projections/replay.py). The columns a rebuild
+# decodes, and no more: agreement events are decoded from type, schema version and data.
+AGREEMENT_EVENTS_AFTER = """
+SELECT stream_id, stream_version, type, schema_version, data
+  FROM events
+ WHERE (stream_id, stream_version) > ($1, $2)
+   AND stream_id < $3
+ ORDER BY stream_id, stream_version
+ LIMIT $4
+"""
 
 # --- Queries (projections/queries.py) ---------------------------------------------------------
 
@@ -172,4 +234,52 @@ SELECT bin, name, register_number, status, agreement_id, agreement_ids
    AND ($3::text IS NULL OR bin > $3::text)
  ORDER BY bin
  LIMIT $4
+"""
+
+# The accepted annual reports, by year then agreement; $1 the year (NULL: every year).
+ACCEPTED_REPORTS = """
+SELECT agreement_id, year, report_id, bin, investment_foreign_kzt, investment_domestic_kzt,
+       production_volume_kzt, jobs, kz_content_bp, imported_goods_consumed_kzt, accepted_at
+  FROM accepted_reports
+ WHERE ($1::integer IS NULL OR year = $1::integer)
+ ORDER BY year, agreement_id
+"""
+
+# The participants register counted by the current agreement's status, OKED section and
+# priority area (one grouping set each; ``dimension`` says which, NULL a value not known).
+PARTICIPANT_COUNTS = """
+SELECT CASE WHEN GROUPING(p.status) = 0 THEN 'status'
+            WHEN GROUPING(a.oked_section) = 0 THEN 'oked_section'
+            ELSE 'priority_area' END AS dimension,
+       coalesce(p.status, a.oked_section, a.priority_area) AS value,
+       count(*) AS participants
+  FROM participants p
+  LEFT JOIN agreements a ON a.agreement_id = p.agreement_id
+ GROUP BY GROUPING SETS ((p.status), (a.oked_section), (a.priority_area))
+ ORDER BY dimension, value NULLS LAST
+"""
+
+# --- How far the projector has got (projections/status.py) -------------------------------------
+
+CHECKPOINT_OF = """
+SELECT transaction_id::text, global_position, updated_at
+  FROM subscription_checkpoints
+ WHERE subscription_id = $1
+"""
+
+# The events after a checkpoint ($1, $2) in the subscription's order, and how many of them it
+# may deliver now (the rest wait for transactions still running elsewhere).
+EVENTS_AFTER_CHECKPOINT = """
+SELECT count(*),
+       count(*) FILTER (WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot()))
+  FROM events
+ WHERE (transaction_id, global_position) > ($1::text::xid8, $2)
+"""
+
+READ_MODEL_ROWS = """
+SELECT (SELECT count(*) FROM agreements),
+       (SELECT count(*) FROM participants),
+       (SELECT count(*) FROM inbox),
+       (SELECT count(*) FROM open_deadlines),
+       (SELECT count(*) FROM accepted_reports)
 """

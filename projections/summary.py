@@ -1,20 +1,21 @@
 """One agreement's folded state, and the row of the ``agreements`` read model made from it.
 
 The agreement's state says nearly everything a list shows; what it does not keep (when the
-stream began, the day of submission, the time of the last event) is folded alongside it here,
-so that a row is a function of the stream's first ``version`` events and nothing else.
+stream began, the day of submission, the time of the last event, when each annual report was
+accepted) is folded alongside it here, so that a row is a function of the stream's first
+``version`` events and nothing else.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from domain.agreement import AgreementEvent, AgreementState, evolve, initial_state
-from domain.agreement.events import ApplicationSubmitted
+from domain.agreement.events import AnnualReportAccepted, ApplicationSubmitted
 from domain.calendar import almaty_date
 from domain.errors import InvalidInput
 from domain.oked import parse_oked
@@ -30,12 +31,15 @@ class Folded:
         opened_at: when the stream's first event occurred (normally the submission).
         submitted_on: the Almaty day the application was first submitted, if it was.
         last_event_at: when the last folded event occurred.
+        accepted_at: per report year, when its report was last accepted (the state keeps the
+            report's status, not the time).
     """
 
     state: AgreementState
     opened_at: datetime
     submitted_on: date | None
     last_event_at: datetime
+    accepted_at: Mapping[int, datetime] = field(default_factory=dict)
 
 
 def advance(folded: Folded | None, event: AgreementEvent) -> Folded:
@@ -45,19 +49,46 @@ def advance(folded: Folded | None, event: AgreementEvent) -> Folded:
     submitted_on = folded.submitted_on
     if submitted_on is None and isinstance(event, ApplicationSubmitted):
         submitted_on = almaty_date(event.occurred_at)
+    accepted_at = folded.accepted_at
+    if isinstance(event, AnnualReportAccepted):
+        accepted_at = {**accepted_at, event.year: event.occurred_at}
     return Folded(
         state=evolve(folded.state, event),
         opened_at=folded.opened_at,
         submitted_on=submitted_on,
         last_event_at=event.occurred_at,
+        accepted_at=accepted_at,
     )
 
 
 def fold_events(events: Iterable[AgreementEvent], folded: Folded | None = None) -> Folded | None:
-    """``folded`` after these events (None if there were none and nothing before)."""
-    for event in events:
-        folded = advance(folded, event)
-    return folded
+    """``folded`` after these events (None if there were none and nothing before).
+
+    The same as :func:`advance` event after event, without making a :class:`Folded` for each
+    one: a rebuild folds every event of the log through here.
+    """
+    iterator = iter(events)
+    if folded is None:
+        first = next(iterator, None)
+        if first is None:
+            return None
+        folded = advance(None, first)
+    state, submitted_on = folded.state, folded.submitted_on
+    accepted_at, last_event_at = folded.accepted_at, folded.last_event_at
+    for event in iterator:
+        state = evolve(state, event)
+        if submitted_on is None and isinstance(event, ApplicationSubmitted):
+            submitted_on = almaty_date(event.occurred_at)
+        if isinstance(event, AnnualReportAccepted):
+            accepted_at = {**accepted_at, event.year: event.occurred_at}
+        last_event_at = event.occurred_at
+    return Folded(
+        state=state,
+        opened_at=folded.opened_at,
+        submitted_on=submitted_on,
+        last_event_at=last_event_at,
+        accepted_at=accepted_at,
+    )
 
 
 class AgreementSummary(BaseModel):

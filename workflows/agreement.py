@@ -2,9 +2,10 @@
 
 Every action of a person is a Workflow Update: the validator refuses what is malformed before
 anything is written; the handler decides with the pure domain, appends the decision's events
-through a local activity (deterministic event ids), then folds them into its state. An action
-the domain refuses for a real actor is itself recorded (``ActionRefused``) before the update
-fails with the reason and its legal basis, so auditors see refused attempts too.
+through an activity (deterministic event ids; workflows/store_calls.py), then folds them into
+its state. An action the domain refuses for a real actor is itself recorded (``ActionRefused``)
+before the update fails with the reason and its legal basis, so auditors see refused attempts
+too.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ zone's configuration stream ``zone-<code>``.
 * Administrators change the zone through Workflow Updates (a regulation amendment, new zone
   terms, an indicator level); staff record the zone's annual report [Reg. §9.4]. The validator
   refuses an actor whose role may not act; the handler decides with the pure domain, appends
-  the events through a local activity (deterministic event ids), folds them in and returns the
+  the events through an activity (deterministic event ids), folds them in and returns the
   zone's state. A refusal of the domain fails the update with the rule and its legal basis.
 * After every change of the rule book it tells every agreement (``zone_rules_changed``), page by
   page of the event store's agreement streams, resumably: the cursor is workflow state, carried

@@ -1,55 +1,43 @@
 """What the auditor's screen reads: an agreement's events with the status after each, its state
 as of a chosen day (the stream folded up to the end of that day in Almaty), and the verification
-of its hash chain."""
+of its hash chain.
+
+The events and the state as of a day come from :mod:`audit.replay`, the function `pit audit
+replay` uses too: the screen and the command cannot tell different stories.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from audit.replay import ReplayedEvent, replay, replay_events
 from domain.agreement import AgreementState
-from domain.calendar import end_of_day
 from eventstore import EventStore, PostgresEventStore, RecordedEvent
 from eventstore.connection import set_codecs, set_raw_json_codecs
 from eventstore.pg_verify import verify_range
 from eventstore.verification import VerificationReport
-from projections.projector import decode_agreement_event
-from projections.summary import Folded, fold_events
 from workflows.agreement import workflow_id
 
 # No stream id may hold a byte below "-" but this one: every longer id sorts after it.
 _STREAM_END = "\x01"
 
-
-@dataclass(frozen=True)
-class TimelineRow:
-    """One event as the timeline shows it, with the agreement's status right after it."""
-
-    recorded: RecordedEvent
-    status_after: str
-    details: dict[str, object]
+TimelineRow = ReplayedEvent
+"""One event as the timeline shows it (``recorded``, ``status_after``, ``details``)."""
 
 
 def timeline_rows(recorded: list[RecordedEvent]) -> list[TimelineRow]:
     """Every event, oldest first, each with the status its fold reached."""
-    rows: list[TimelineRow] = []
-    folded: Folded | None = None
-    for event in recorded:
-        decoded = decode_agreement_event(event)
-        folded = fold_events([decoded], folded)
-        assert folded is not None  # one event was folded
-        details = decoded.model_dump(
-            mode="json",
-            exclude={"type", "schema_version", "occurred_at", "actor", "legal_basis"},
-        )
-        details.pop("rule_set_version", None)
-        rows.append(TimelineRow(event, folded.state.status.value, details))
-    return rows
+    return replay_events(recorded)
 
 
 @dataclass(frozen=True)
 class AsOf:
-    """The agreement as it stood at the end of ``day`` in Almaty."""
+    """The agreement as it stood at the end of ``day`` in Almaty.
+
+    ``until`` is the last instant included: an event at 23:59 of ``day`` counts, one at
+    midnight belongs to the next day.
+    """
 
     day: date
     until: datetime
@@ -59,10 +47,9 @@ class AsOf:
 
 async def state_as_of(store: EventStore, agreement_id: str, day: date) -> AsOf:
     """Fold the agreement's events that had occurred by the end of ``day`` (business time)."""
-    until = end_of_day(day)
-    recorded = await store.read_stream(workflow_id(agreement_id), occurred_until=until)
-    folded = fold_events(decode_agreement_event(event) for event in recorded)
-    return AsOf(day, until, len(recorded), folded.state if folded is not None else None)
+    replayed = await replay(store, agreement_id, day)
+    assert replayed.until is not None  # a day always ends
+    return AsOf(day, replayed.until, len(replayed.events), replayed.state)
 
 
 async def verify_agreement_chain(store: EventStore, agreement_id: str) -> VerificationReport:

@@ -18,15 +18,18 @@ from starlette.responses import Response
 
 from api.accounts import NotAuthenticated, TooManyAttempts
 from api.acting import act, submit
+from api.console import dashboard, evidence
 from api.console.actions import (
     ACTION_FIELDS,
+    OPTION_WORDS,
     REFUSAL_GROUNDS,
     FormProblem,
     command_from_form,
-    due_years,
+    field_options,
+    form_defaults,
+    matters_of,
     may_take,
     open_actions,
-    submitted_reports,
 )
 from api.console.applying import (
     APPLICANT_KINDS,
@@ -57,9 +60,10 @@ from api.reading import ReadAgreement, read_agreement, require_agreement, upcomi
 from api.schemas import AGREEMENT_ID_PATTERN
 from api.services import ApiServices
 from domain.actors import Role
-from domain.agreement import ActionRefused, AgreementState
+from domain.agreement import ActionRefused, AgreementState, Status
 from domain.agreement.commands import ResubmitApplication
 from domain.agreement.permissions import ROLES_BASIS
+from domain.application import PriorityArea
 from domain.calendar import almaty_date
 from domain.oked import parse_oked
 from domain.rules import RuleSet, decree_1166_rulebook
@@ -237,17 +241,40 @@ async def claim_or_release(
 # --- agreements ----------------------------------------------------------------------------
 
 
+# The list's filters: the statuses an agreement shows in lists, and the OKED sections the zone
+# admits [Decree 1166 Reg. §3] (a row of another section is still found by the others).
+_LISTED_STATUSES = tuple(s.value for s in Status if s is not Status.NEW)
+_OKED_SECTIONS = ("C", "F", "J", "M")
+_SECTION = re.compile(r"[A-U]")
+
+
+def _list_filters(request: Request, bin: str | None) -> AgreementFilters:
+    """The staff's filters from the list's GET form, as the JSON API takes them; a value that
+    is no status, section or area is left out, as if not chosen."""
+    query = request.query_params
+    section = query.get("oked_section", "")
+    area = query.get("priority_area", "")
+    return AgreementFilters(
+        statuses=tuple(Status(v) for v in query.getlist("status") if v in _LISTED_STATUSES),
+        oked_section=section if _SECTION.fullmatch(section) else None,
+        priority_area=PriorityArea(area) if area in PRIORITY_AREAS else None,
+        overdue=True if query.get("overdue") in ("1", "on", "true") else None,
+        bin=bin,
+    )
+
+
 @router.get("/agreements")
 async def agreements(
     request: Request, viewer: Viewing, services: Services, q: str = ""
 ) -> Response:
     actor = viewer.user.actor()
     participant = actor.role is Role.APPLICANT
+    filters = _list_filters(request, actor.bin if participant else None)
     if participant and actor.bin is None:
         items: list[Any] = []
     else:
         listed = await services.read_models.list_agreements(
-            AgreementFilters(bin=actor.bin if participant else None),
+            filters,
             q[:200] or None,
             now=services.clock(),
             limit=100,
@@ -268,7 +295,24 @@ async def agreements(
         q=q,
         deadlines=deadlines,
         participant=participant,
+        filters=filters,
+        chosen_statuses=[s.value for s in filters.statuses],
+        statuses=_LISTED_STATUSES,
+        oked_sections=_OKED_SECTIONS,
+        priority_areas=PRIORITY_AREAS,
+        filtered=bool(q or filters.model_dump(exclude={"bin"}, exclude_defaults=True)),
     )
+
+
+def _typed(posted: FormData | None) -> dict[str, str]:
+    """What a refused form's text inputs held (never its token), to show them again."""
+    if posted is None:
+        return {}
+    return {
+        name: value
+        for name, value in posted.items()
+        if isinstance(value, str) and name != "csrf_token"
+    }
 
 
 def _obligations(state: AgreementState) -> tuple[Any, ...]:
@@ -289,11 +333,13 @@ async def _agreement_page(
     refusal: ErrorBody | None = None,
     refused_command: str = "",
     problems: list[tuple[str, str]] | None = None,
+    posted: FormData | None = None,
     done: str = "",
 ) -> Response:
     read = await _read(services, agreement_id, viewer)
     state = read.state
     now = services.clock()
+    today = almaty_date(now)
     reminders = await upcoming_reminders(services, agreement_id, state)
     role = viewer.user.actor().role
     upcoming = None
@@ -319,16 +365,19 @@ async def _agreement_page(
         agreement_id=agreement_id,
         state=state,
         now=now,
-        today=almaty_date(now),
+        today=today,
         obligations=_obligations(state),
         deadlines=open_deadlines_of(state),
         reminders=upcoming,
         refused=refused,
+        matters=matters_of(role, state, read.events),
         actions=open_actions(role, state),
         fields=ACTION_FIELDS,
         grounds=REFUSAL_GROUNDS,
-        due_years=due_years(state),
-        submitted=submitted_reports(state),
+        options=field_options(state),
+        option_words=OPTION_WORDS,
+        defaults=form_defaults(state, today),
+        typed=_typed(posted),  # the refused form shows again what was typed in it
         refusal=refusal,
         refused_command=refused_command,
         problems=problems or [],
@@ -355,7 +404,7 @@ async def take_action(
         raise ConsoleRefusal(404, viewer.words("not_found"))
     role = viewer.user.actor().role
 
-    async def refused(body: ErrorBody, status: int) -> Response:
+    async def refused(body: ErrorBody, status: int, posted: FormData | None = None) -> Response:
         return await _agreement_page(
             request,
             services,
@@ -364,6 +413,7 @@ async def take_action(
             status=status,
             refusal=body,
             refused_command=command_type,
+            posted=posted,
         )
 
     if not may_take(role, command_type):
@@ -388,6 +438,7 @@ async def take_action(
             status=422,
             problems=wrong.problems,
             refused_command=command_type,
+            posted=form,
         )
     try:
         await require_agreement(services, agreement_id, viewer.user)
@@ -395,7 +446,7 @@ async def take_action(
     except ApiError as failed:
         if failed.status == 404:
             raise ConsoleRefusal(404, failed.body.message) from None
-        return await refused(failed.body, failed.status)
+        return await refused(failed.body, failed.status, form)
     return _redirect(f"/agreements/{agreement_id}?done={command_type}")
 
 
@@ -480,7 +531,7 @@ async def check_application_fields(
     words = viewer.words
     answers: dict[str, dict[str, object]] = {}
     for name, (fine, problem, basis) in check_as_typed(values, rules, today).items():
-        message = problem + (f" [{'; '.join(basis)}]" if basis else "")
+        message = words.reason_text(problem) + (f" [{'; '.join(basis)}]" if basis else "")
         if fine and name == "bin":
             message = words("bin_ok")
         elif fine and name == "oked_code":
@@ -651,6 +702,8 @@ async def _refused(request: Request, error: Exception) -> Response:
 def install_console(app: FastAPI) -> None:
     """Serve the console at ``/`` on ``app`` (the JSON API keeps ``/api``)."""
     app.include_router(router)
+    app.include_router(dashboard.router)
+    app.include_router(evidence.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(ConsoleRefusal, _refused)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query
 
 from api.deps import ReadingUser, Services
 from api.errors import ApiError, error_responses
-from api.reading import agreement_view, read_agreement, upcoming_reminders
+from api.reading import agreement_view, read_agreement, reminders_for, upcoming_reminders
 from api.schemas import AGREEMENT_ID_PATTERN, ActorView, AgreementDetail, Timeline, TimelineEvent
 from domain.actors import Role
 from domain.agreement import Status
@@ -87,11 +87,12 @@ async def agreement_detail(
     agreement_id: AgreementIdPath, user: ReadingUser, services: Services
 ) -> AgreementDetail:
     """One agreement: its state folded from its stream now, its open deadlines with their
-    legal basis, and the reminders its workflow still plans (None if it cannot be asked)."""
+    legal basis, and the reminders its workflow still plans (None if it cannot be asked): to a
+    participant, those pit will write to it."""
     read = await read_agreement(services, agreement_id, user)
     view = agreement_view(agreement_id, read.state)
-    reminders = await upcoming_reminders(services, agreement_id, read.state)
-    return AgreementDetail(**dict(view), upcoming_reminders=reminders)
+    planned = await upcoming_reminders(services, agreement_id, read.state)
+    return AgreementDetail(**dict(view), upcoming_reminders=reminders_for(user, planned))
 
 
 @router.get(

@@ -4,6 +4,7 @@ agreements' chains intact."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -47,6 +48,6 @@ async def test_the_auditor_sees_a_tampered_chain_and_the_state_before_it_began(
             f"/agreements/{untouched}/timeline", params={"as_of": yesterday.isoformat()}
         )
         assert "Nothing had happened by that day." in before.text
-        # The auditor reads everything and is offered no action.
+        # The auditor reads everything and is offered no action but an annotation.
         screen = await auditor.get(f"/agreements/{untouched}")
-        assert "Nothing for you to do now." in screen.text
+        assert re.findall(r'id="form-(\w+)"', screen.text) == ["AddAuditAnnotation"]

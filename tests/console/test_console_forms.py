@@ -112,9 +112,9 @@ async def test_the_application_form_explains_each_problem_by_its_field(stack: St
         assert wrong.status_code == 422, wrong.text[:300]
         text = wrong.text
         assert 'id="bin-err"' in text
-        assert "check digit" in text
+        assert "контрольная цифра" in text  # the domain's reason, in Russian by default
         assert 'id="oked_code-err"' in text
-        assert "division 11" in text
+        assert "раздел 11 (производство напитков)" in text
         assert "Reg. §3" in text
         assert 'id="requested_end-err"' in text
         assert "Decree 1166 item 1" in text
@@ -126,7 +126,7 @@ async def test_the_application_form_explains_each_problem_by_its_field(stack: St
         checks = typed.json()
         assert checks["bin"]["ok"] is True
         assert checks["oked_code"]["ok"] is False
-        assert "tobacco" in checks["oked_code"]["message"]
+        assert "производство табачных изделий" in checks["oked_code"]["message"]
         assert checks["requested_end"]["ok"] is False
         assert "Decree 1166 item 1" in checks["requested_end"]["message"]
 

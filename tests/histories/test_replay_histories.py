@@ -1,5 +1,6 @@
 """Recorded histories replay on the current workflow code: a change that would break a running
-agreement (non-determinism) fails the build."""
+agreement (non-determinism) fails the build. The replay is `pit audit replay-workflows`'s own
+(audit.workflow_replay), which does the same for every history a Temporal namespace holds."""
 
 from __future__ import annotations
 
@@ -7,12 +8,8 @@ from pathlib import Path
 
 import pytest
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.worker import Replayer
 
-from domain.calendar import preload_years
-from workers.agreement_worker import CALENDAR_YEARS
-from workflows.agreement import AgreementWorkflow
+from audit.workflow_replay import replay_history
 
 # Read once at collection: the histories are small, and the test itself only replays.
 HISTORIES = {
@@ -27,10 +24,8 @@ def test_there_are_recorded_histories_to_replay() -> None:
 
 @pytest.mark.parametrize("name", list(HISTORIES))
 async def test_recorded_history_replays_without_nondeterminism(name: str) -> None:
-    preload_years(CALENDAR_YEARS)  # as the worker does: the sandbox cannot build the calendar
     history = WorkflowHistory.from_json(f"agreement-{name}", HISTORIES[name])
-    replayer = Replayer(workflows=[AgreementWorkflow], data_converter=pydantic_data_converter)
 
-    result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+    replayed = await replay_history(history, workflow_type="AgreementWorkflow")
 
-    assert result.replay_failure is None, result.replay_failure
+    assert replayed.ok, replayed.failure

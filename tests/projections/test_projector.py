@@ -136,10 +136,11 @@ async def test_a_rebuild_gives_the_projection_kept_live_while_the_log_grew(
         await project_all(projector, fresh_store)
     live = await read_models(fresh_dsn)
 
-    delivered = await projector.rebuild()
+    rebuilt = await projector.rebuild()
     await project_all(projector, fresh_store)
 
-    assert delivered == sum(len(s.events) for s in stories.values())
+    assert rebuilt.events == sum(len(s.events) for s in stories.values())
+    assert rebuilt.agreements == len(stories)
     assert await read_models(fresh_dsn) == live
     assert live == await expected_read_models(fresh_store)
 
