@@ -196,3 +196,4 @@ def verify(
 
 __import__("cli.audit_replay").audit_replay.register(audit_app)  # replay, replay-workflows
 __import__("cli.audit_bundle").audit_bundle.register(audit_app)  # export, check-bundle
+__import__("cli.audit_proofs").audit_proofs.register(audit_app)  # prove, prove-consistency

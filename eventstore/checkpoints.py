@@ -340,3 +340,109 @@ def check_checkpoints(
         else:
             last_good = size
     return problems
+
+
+LOG_INDEX_SQL = """
+SELECT (SELECT count(*) FROM events o
+         WHERE (o.transaction_id, o.global_position) < (e.transaction_id, e.global_position)),
+       e.stream_id, e.stream_version, e.hash
+  FROM events e
+ WHERE e.event_id = $1
+"""
+
+
+@dataclass(frozen=True)
+class InclusionAnswer:
+    """An event's place in the log and its proof against the checkpoint that covers it."""
+
+    stream_id: str
+    stream_version: int
+    leaf_index: int  # zero-based, in log order
+    leaf_hash: bytes
+    checkpoint: Checkpoint
+    proof: dict[str, Any]
+    holds: bool
+
+
+@dataclass(frozen=True)
+class ConsistencyAnswer:
+    """The consistency proof between two checkpoints, checked."""
+
+    prior: Checkpoint
+    later: Checkpoint
+    proof: dict[str, Any]
+    holds: bool
+
+
+class ProofRefused(Exception):
+    """No proof can be given: names why (unknown event, no checkpoint covering it...)."""
+
+
+async def prove_inclusion(connection: Connection, event_id: str) -> InclusionAnswer:
+    """The inclusion proof of an event in the latest checkpoint, checked against its root.
+
+    Raises:
+        ProofRefused: no such event, or no checkpoint covers it yet.
+    """
+    from uuid import UUID
+
+    async with connection.transaction(isolation="repeatable_read", readonly=True):
+        try:
+            row = await connection.fetchrow(LOG_INDEX_SQL, UUID(event_id))
+        except ValueError:
+            raise ProofRefused(f"not an event id: {event_id!r}") from None
+        if row is None:
+            raise ProofRefused(f"no event {event_id} in the log")
+        latest = await latest_checkpoint(connection)
+        index = int(row[0])
+        if latest is None or latest.tree_size <= index:
+            raise ProofRefused(
+                f"no checkpoint covers event {event_id} yet (log position {index + 1}): "
+                "run `pit audit checkpoint`"
+            )
+        tree = LogTree(await log_hashes(connection))
+    proof = tree.inclusion(index, latest.tree_size)
+    leaf = tree.leaf_hash(index)
+    return InclusionAnswer(
+        stream_id=row["stream_id"],
+        stream_version=row["stream_version"],
+        leaf_index=index,
+        leaf_hash=leaf,
+        checkpoint=latest,
+        proof=proof.proof,
+        holds=proof.verify(leaf, latest.head.root_hash) and latest.signature_holds(),
+    )
+
+
+async def prove_consistency(
+    connection: Connection, prior_size: int | None = None, later_size: int | None = None
+) -> ConsistencyAnswer:
+    """The consistency proof between two stored checkpoints (by default the last two), checked
+    against both signed roots.
+
+    Raises:
+        ProofRefused: fewer than two checkpoints, or no checkpoint of a size asked for.
+    """
+    async with connection.transaction(isolation="repeatable_read", readonly=True):
+        stored = {c.tree_size: c for c in await all_checkpoints(connection)}
+        sizes = sorted(stored)
+        if len(sizes) < 2 and (prior_size is None or later_size is None):
+            raise ProofRefused("a consistency proof needs two checkpoints")
+        prior_size = sizes[-2] if prior_size is None else prior_size
+        later_size = sizes[-1] if later_size is None else later_size
+        for size in (prior_size, later_size):
+            if size not in stored:
+                raise ProofRefused(f"no checkpoint of {size} events")
+        if prior_size > later_size:
+            raise ProofRefused("the earlier checkpoint must not be the larger")
+        hashes = await log_hashes(connection)
+    if len(hashes) < later_size:
+        raise ProofRefused(f"the log has only {len(hashes)} events: run `pit audit verify`")
+    prior, later = stored[prior_size], stored[later_size]
+    path = LogTree(hashes).consistency(prior_size, later_size)
+    holds = (
+        path.verify(prior.head.root_hash, later.head.root_hash)
+        and prior.signature_holds()
+        and later.signature_holds()
+    )
+    return ConsistencyAnswer(prior=prior, later=later, proof=path.proof, holds=holds)

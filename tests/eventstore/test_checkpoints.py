@@ -4,7 +4,6 @@ database superuser could tamper with the log is found and named by ``verify_log`
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,40 +24,13 @@ from eventstore.checkpoints import (
 from eventstore.integrity import verify_log
 from eventstore.merkle import LogTree
 from tests.eventstore.builders import event
+from tests.eventstore.rfc6962 import rfc6962_root, rfc9162_inclusion
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 # A checkpoint covers the transactions that have ended in the whole cluster (pg_snapshot_xmin):
 # another database's long transaction (a parallel test run) holds it back for a while.
 CATCH_UP_POLLS = 400
 STREAMS = ("agreement-a", "agreement-b", "agreement-c", "zone-pit")
-
-
-def _h(data: bytes) -> bytes:
-    return hashlib.sha256(data).digest()
-
-
-def _rfc6962_root(leaves: list[bytes]) -> bytes:
-    """MTH of RFC 6962 §2.1, written from the RFC, independently of pymerkle."""
-    if len(leaves) == 1:
-        return _h(b"\x00" + leaves[0])
-    split = 1
-    while split * 2 < len(leaves):
-        split *= 2
-    return _h(b"\x01" + _rfc6962_root(leaves[:split]) + _rfc6962_root(leaves[split:]))
-
-
-def _rfc9162_inclusion(index: int, size: int, leaf: bytes, path: tuple[bytes, ...]) -> bytes:
-    """The root an RFC 9162 §2.1.3.2 audit path leads to."""
-    fn, sn, result = index, size - 1, leaf
-    for sibling in path:
-        if fn & 1 or fn == sn:
-            result = _h(b"\x01" + sibling + result)
-            while not fn & 1 and fn != 0:
-                fn, sn = fn >> 1, sn >> 1
-        else:
-            result = _h(b"\x01" + result + sibling)
-        fn, sn = fn >> 1, sn >> 1
-    return result
 
 
 @given(st.lists(st.binary(min_size=32, max_size=32), min_size=1, max_size=70), st.data())
@@ -70,10 +42,10 @@ def test_the_log_tree_hashes_as_rfc_6962_and_its_proofs_check_out(
     index = data.draw(st.integers(0, size - 1))
     prior = data.draw(st.integers(1, size))
 
-    assert tree.root(size) == _rfc6962_root(leaves[:size])
+    assert tree.root(size) == rfc6962_root(leaves[:size])
     proof = tree.inclusion(index, size)
     assert proof.verify(tree.leaf_hash(index), tree.root(size))
-    assert _rfc9162_inclusion(index, size, tree.leaf_hash(index), proof.siblings) == tree.root(size)
+    assert rfc9162_inclusion(index, size, tree.leaf_hash(index), proof.siblings) == tree.root(size)
     assert tree.consistency(prior, size).verify(tree.root(prior), tree.root(size))
     if size > 1:
         other = (index + 1) % size

@@ -21,6 +21,7 @@ from eventstore import PostgresEventStore
 from eventstore.checkpoints import SigningKey, all_checkpoints
 from eventstore.integrity import verify_log
 from tests.eventstore.builders import event
+from tests.eventstore.rfc6962 import rfc9162_inclusion
 from workers.agreement_worker import agreement_worker
 from workers.checkpoint_schedule import ensure_checkpoint_schedule
 from workflows.checkpoint import SCHEDULE_ID
@@ -148,3 +149,41 @@ async def test_the_workers_schedule_signs_checkpoints_that_verify(
     assert [i.every for i in intervals] == [timedelta(minutes=30)]
     report = await verify_log(fresh_dsn, [key.public_key])
     assert report.ok, report.first_problem
+
+
+def test_an_auditor_gets_inclusion_and_consistency_proofs_any_rfc_6962_verifier_accepts(
+    pit: CliRunner, fresh_dsn: str, tmp_path: Path
+) -> None:
+    assert pit.invoke(app, ["audit", "keygen", "-o", str(tmp_path / "zone-key.pem")]).exit_code == 0
+    asyncio.run(_append(fresh_dsn, 2))
+    _checkpoint(pit, fresh_dsn, 6)
+
+    async def more_and_an_event_id() -> str:
+        async with await PostgresEventStore.open(fresh_dsn) as store:
+            await store.append("agreement-late", [event({"jobs": 7})], 0)
+            recorded = await store.read_stream("agreement-cp1")
+        return str(recorded[1].event_id)
+
+    event_id = asyncio.run(more_and_an_event_id())
+    later = _checkpoint(pit, fresh_dsn, 7)
+
+    proved = pit.invoke(app, ["audit", "prove", event_id, "--json"])
+    consistent = pit.invoke(app, ["audit", "prove-consistency", "--json"])
+    unknown = pit.invoke(app, ["audit", "prove", str(uuid4())])
+
+    assert proved.exit_code == 0, proved.output
+    inclusion = json.loads(proved.stdout)
+    assert inclusion["holds"] is True
+    assert (inclusion["stream_id"], inclusion["stream_version"]) == ("agreement-cp1", 2)
+    assert inclusion["checkpoint"] == later
+    path = [bytes.fromhex(h) for h in inclusion["inclusion_proof"]["path"]]
+    assert path[0] == bytes.fromhex(inclusion["leaf_hash"])
+    # An RFC 9162 verifier written from the RFC, not pit's or pymerkle's code:
+    assert rfc9162_inclusion(inclusion["leaf_index"], 7, path[0], tuple(path[1:])) == bytes.fromhex(
+        later["root_hash"]
+    )
+    assert consistent.exit_code == 0, consistent.output
+    assert json.loads(consistent.stdout)["holds"] is True
+    assert [json.loads(consistent.stdout)[k]["tree_size"] for k in ("prior", "later")] == [6, 7]
+    assert unknown.exit_code == 1
+    assert "no event" in unknown.output
