@@ -238,6 +238,16 @@ async def test_each_person_goes_through_the_agreement_in_a_browser(
     assert "The chain is intact" in await auditor.inner_text("#verify-result")
     await shot(auditor, "13-auditor-as-of-and-verified")
 
+    # The zone's dashboard: the 2025 report accepted above counts, charts beside their tables;
+    # the zone's report as of today.
+    await auditor.goto("/dashboard")
+    assert await auditor.locator("svg").count() >= 1
+    await auditor.fill("#as_of", today.isoformat())
+    await auditor.click("#zone-report form button[type=submit]")
+    await auditor.wait_for_load_state()
+    assert await auditor.locator(f"#zone-report-{YEAR}").count() == 1
+    await shot(auditor, "13a-auditor-zone-dashboard")
+
     # The same agreement on a phone.
     phone = await person(browser, served, PARTICIPANT, phone=True)
     await phone.goto(agreement_path)
