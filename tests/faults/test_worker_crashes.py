@@ -41,32 +41,29 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-from collections import Counter
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import NoReturn, cast
+from typing import NoReturn
 from uuid import UUID, uuid4
 
 import pytest
-from temporalio.api.enums.v1 import WorkflowTaskFailedCause
-from temporalio.client import Client, WorkflowHistory
+from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
-from activities.event_log import domain_codec
 from activities.mail import message_id_for
-from domain.agreement import AgreementEvent, AgreementState, Status, fold
-from domain.agreement.events import (
-    ActionRefused,
-    AuditAnnotationAdded,
-    AuthorityNoticeIssued,
-    ReminderSent,
-    SiteVisitRecorded,
-)
-from domain.agreement.vocabulary import Authority
+from domain.agreement import fold
 from domain.calendar import almaty_date, preload_years
 from eventstore import PostgresEventStore, RecordedEvent
+from tests.faults.agreement_checks import (
+    assert_each_decision_once,
+    assert_final,
+    decode,
+    task_failure,
+    until_mailed,
+    workflow_state,
+)
+from tests.faults.agreement_checks import mail_ids as mail_ids_of
 from tests.faults.agreement_lives import Ending, Life, life
 from tests.faults.driver import CALL_TIMEOUT_S, Driven, WorkflowTaskFailing, drive
 from tests.faults.mailed_copies import Copy, copies, deliveries, window_problem
@@ -74,11 +71,10 @@ from tests.faults.worker_processes import WorkerProcesses
 from workers.agreement_worker import CALENDAR_YEARS
 from workers.mail_catcher import MailCatcher
 from workflows.agreement import AgreementWorkflow, workflow_id
-from workflows.correspondence import mail_id
 
 pytestmark = pytest.mark.timeout(300)
 
-SEED = int(os.environ.get("PIT_CRASH_SEED", "0")) or random.SystemRandom().randrange(1, 2**31)
+SEED = int(os.environ.get("PIT_CRASH_SEED") or 0) or random.SystemRandom().randrange(1, 2**31)
 AGREEMENTS = 15
 ENDINGS = (Ending.ACTIVE, Ending.MUTUAL_CONSENT, Ending.PARTICIPANT_REQUEST)
 KILLS = 20
@@ -122,9 +118,9 @@ async def test_agreements_come_out_whole_after_twenty_kills_of_the_worker(
         except WorkflowTaskFailing as stuck:
             await _explain_stuck(client, stuck, seed)
         logs = {one.agreement_id: await _log(fresh_store, one) for one in lives}
-        mail_ids = [m for events in logs.values() for m in _mail_ids(events)]
-        await _until_mailed(smtp.maildir, set(mail_ids), seed)
-        states = {one.agreement_id: await _workflow_state(client, one) for one in lives}
+        mail_ids = [m for events in logs.values() for m in mail_ids_of(events)]
+        await until_mailed(smtp.maildir, set(mail_ids), MAIL_POLLS, seed)
+        states = {one.agreement_id: await workflow_state(client, one, SETTLE_S) for one in lives}
         histories = [
             await client.get_workflow_handle(workflow_id(one.agreement_id)).fetch_history()
             for one in lives
@@ -139,7 +135,7 @@ async def test_agreements_come_out_whole_after_twenty_kills_of_the_worker(
     # left (lost workflow task attempts, retried updates) replays on the code.
     assert workers.kills == KILLS, seed
     assert exit_code == 0, workers.logs[-1][-40:]
-    assert not [f for h in histories if (f := _task_failure(h))], seed
+    assert not [f for h in histories if (f := task_failure(h))], seed
     preload_years(CALENDAR_YEARS)  # as the worker does: the sandbox cannot build the calendar
     replayer = Replayer(workflows=[AgreementWorkflow], data_converter=pydantic_data_converter)
     for history in histories:
@@ -148,7 +144,7 @@ async def test_agreements_come_out_whole_after_twenty_kills_of_the_worker(
 
     for one in lives:
         events = logs[one.agreement_id]
-        decoded = [_decode(e) for e in events]
+        decoded = [decode(e) for e in events]
         # Nothing missing, nothing twice: the log is the script's, reminders aside.
         assert [e.type for e in events if e.type != "ReminderSent"] == one.expected_events, (
             seed,
@@ -156,8 +152,8 @@ async def test_agreements_come_out_whole_after_twenty_kills_of_the_worker(
         )
         assert [e.stream_version for e in events] == list(range(1, len(events) + 1)), seed
         folded = fold(decoded)
-        _assert_final(folded, one, seed)
-        _assert_each_decision_once(decoded, one, seed)
+        assert_final(folded, one, seed)
+        assert_each_decision_once(decoded, one, seed)
         # The workflow's own state is the log's: it folded in everything a lost attempt wrote.
         assert states[one.agreement_id] == folded, (seed, one.agreement_id)
 
@@ -200,94 +196,9 @@ async def test_agreements_come_out_whole_after_twenty_kills_of_the_worker(
 async def _explain_stuck(client: Client, stuck: WorkflowTaskFailing, seed: str) -> NoReturn:
     """Fail with why the agreement's workflow task fails."""
     handle = client.get_workflow_handle(workflow_id(stuck.agreement_id))
-    failure = _task_failure(await handle.fetch_history()) or "no failure in the history"
+    failure = task_failure(await handle.fetch_history()) or "no failure in the history"
     raise AssertionError(f"{seed}: {stuck}: {failure}") from stuck
-
-
-def _task_failure(history: WorkflowHistory) -> str | None:
-    """The last workflow task failure a history records: cause and message."""
-    failures = [
-        event.workflow_task_failed_event_attributes
-        for event in history.events
-        if event.HasField("workflow_task_failed_event_attributes")
-    ]
-    if not failures:
-        return None
-    last = failures[-1]
-    cause = WorkflowTaskFailedCause.Name(last.cause)
-    return f"{history.workflow_id}: {cause}: {last.failure.message}"
-
-
-def _assert_final(state: AgreementState, one: Life, seed: str) -> None:
-    """Where the script leaves the agreement: status, numbers, notices, annotations."""
-    where = (seed, one.agreement_id)
-    assert state.status is one.final_status, where
-    assert state.agreement_number == one.agreement_number, where
-    assert state.register_number == one.register_number, where
-    assert not state.notices_due, where
-    assert not state.notices_issued, where
-    assert {*one.annotations, *one.visits} <= state.ids, where
-    if one.ending is Ending.ACTIVE:
-        assert state.termination is None, where
-    else:
-        assert state.termination is not None, where
-        assert state.termination.ground.value == one.ending.value, where
-        assert state.register_closure_due is None, where
-
-
-def _assert_each_decision_once(events: list[AgreementEvent], one: Life, seed: str) -> None:
-    """Each annotation, visit, notice and reminder is in the log once; the refusal once."""
-    where = (seed, one.agreement_id)
-    annotations = [e.annotation_id for e in events if isinstance(e, AuditAnnotationAdded)]
-    assert sorted(annotations) == sorted(one.annotations), where
-    visits = [e.visit_id for e in events if isinstance(e, SiteVisitRecorded)]
-    assert sorted(visits) == sorted(one.visits), where
-    notices = Counter((e.authority, e.of) for e in events if isinstance(e, AuthorityNoticeIssued))
-    of = ("conclusion",) if one.ending is Ending.ACTIVE else ("conclusion", "termination")
-    assert notices == Counter((authority, o) for authority in Authority for o in of), where
-    reminders = [e.reminder_id for e in events if isinstance(e, ReminderSent)]
-    assert len(reminders) == len(set(reminders)), where
-    (refusal,) = [e for e in events if isinstance(e, ActionRefused)]
-    assert refusal.code == "four_eyes", where
 
 
 async def _log(store: PostgresEventStore, one: Life) -> list[RecordedEvent]:
     return await store.read_stream(workflow_id(one.agreement_id))
-
-
-def _decode(recorded: RecordedEvent) -> AgreementEvent:
-    return cast(AgreementEvent, domain_codec().decode(recorded))
-
-
-def _mail_ids(events: list[RecordedEvent]) -> list[str]:
-    """The outbox's mail id of every notice and reminder the log records."""
-    found: list[str] = []
-    for recorded in events:
-        event = _decode(recorded)
-        agreement_id = recorded.stream_id.removeprefix("agreement-")
-        if isinstance(event, AuthorityNoticeIssued):
-            found.append(mail_id(agreement_id, event.notice_id))
-        elif isinstance(event, ReminderSent):
-            found.append(mail_id(agreement_id, event.reminder_id))
-    return found
-
-
-async def _until_mailed(maildir: Path, mail_ids: set[str], seed: str) -> None:
-    """Wait (a bounded while) until the catcher holds every mail: a delivery a kill cut off
-    is retried once its heartbeat timeout notices the dead worker."""
-    for _ in range(MAIL_POLLS):
-        if {copy.mail_id for copy in copies(maildir)} >= mail_ids:
-            return
-        await asyncio.sleep(POLL_S)
-    missing = mail_ids - {copy.mail_id for copy in copies(maildir)}
-    raise AssertionError(f"{seed}: not delivered: {sorted(missing)}")
-
-
-async def _workflow_state(client: Client, one: Life) -> AgreementState:
-    """The workflow's state; a terminated agreement's workflow has completed with it."""
-    handle = client.get_workflow_handle_for(AgreementWorkflow.run, workflow_id(one.agreement_id))
-    if one.ending is Ending.ACTIVE:
-        return await handle.query(AgreementWorkflow.state)
-    result: AgreementState = await asyncio.wait_for(handle.result(), SETTLE_S)
-    assert result.status is Status.TERMINATED
-    return result
