@@ -1,4 +1,6 @@
 # pit's image: the same install as the README's `make run`, without the dev extras.
+# The user `pit` has the fixed uid 10001: the checkpoint key file (mode 0600) mounted into the
+# worker must be owned by it (docs/deploy.md).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -19,7 +21,7 @@ COPY cli ./cli
 COPY audit ./audit
 COPY bench ./bench
 RUN pip install --no-cache-dir . \
-    && useradd --system --home /var/lib/pit pit \
+    && useradd --system --uid 10001 --home /var/lib/pit pit \
     && mkdir -p /var/lib/pit && chown pit /var/lib/pit
 USER pit
 ENTRYPOINT ["pit"]

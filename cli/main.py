@@ -8,6 +8,7 @@ from cli.api_commands import register_api_commands
 from cli.audit import audit_app
 from cli.db import db_app
 from cli.mail import mail_app
+from cli.serve import serve
 from cli.up import up
 from cli.users import users_app
 from cli.worker import worker
@@ -27,4 +28,5 @@ app.add_typer(__import__("cli.projections").projections.projections_app, name="p
 app.add_typer(users_app, name="users")
 app.add_typer(zone_app, name="zone")
 app.command()(worker)
+app.command()(serve)
 register_api_commands(app)
