@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+
+from cli.environment import database_url
 
 if TYPE_CHECKING:
     from eventstore.checkpoints import SigningKey
@@ -26,18 +27,6 @@ audit_app = typer.Typer(
     help="Audit the log: verify chains and signed checkpoints, make checkpoints, keys.",
     no_args_is_help=True,
 )
-
-
-def _database_url() -> str:
-    dsn = os.environ.get("DATABASE_URL")
-    if not dsn:
-        typer.echo(
-            "DATABASE_URL is not set: set it to pit's PostgreSQL URL, "
-            "e.g. postgresql://auditor@host:5432/pit",
-            err=True,
-        )
-        raise typer.Exit(code=2)
-    return dsn
 
 
 def _settings_key() -> SigningKey:
@@ -102,7 +91,7 @@ def checkpoint(
     as_json: Annotated[bool, typer.Option("--json", help="Print the checkpoint as JSON.")] = False,
 ) -> None:
     """Sign and store a checkpoint of the log now (the worker also makes them on a schedule)."""
-    dsn, key = _database_url(), _settings_key()
+    dsn, key = database_url(), _settings_key()
     import asyncpg
 
     from eventstore.checkpoints import make_checkpoint
@@ -160,7 +149,7 @@ def verify(
     Exit status 0 only when all hold; otherwise the first broken stream and version (or the
     guard's gap, or the checkpoint that fails) and why.
     """
-    dsn, keys = _database_url(), trusted_keys()
+    dsn, keys = database_url(), trusted_keys()
     from eventstore.integrity import verify_log
 
     with Console(stderr=True).status("verifying the log..."):

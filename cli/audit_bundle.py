@@ -61,9 +61,10 @@ def export(
     some of its events are newer than the latest checkpoint: run `pit audit checkpoint`
     first, or pass --checkpoint.
     """
-    from cli.audit import _database_url, _settings_key
+    from cli.audit import _settings_key
+    from cli.environment import database_url
 
-    dsn = _database_url()
+    dsn = database_url()
     key = _settings_key() if make_checkpoint else None
     import asyncpg
 

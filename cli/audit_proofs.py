@@ -20,10 +20,10 @@ def register(audit_app: typer.Typer) -> None:
 
 
 def _run(work: Any) -> Any:
-    from cli.audit import _database_url
+    from cli.environment import database_url
     from eventstore.checkpoints import ProofRefused
 
-    dsn = _database_url()
+    dsn = database_url()
 
     async def run() -> Any:
         import asyncpg

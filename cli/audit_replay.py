@@ -84,10 +84,10 @@ def replay(
     (DATABASE_URL: read access to ``events`` is enough). Times are Almaty's. Exit status 0;
     2 a usage error; 3 the agreement has no events; 5 the database cannot be reached.
     """
-    from cli.audit import _database_url
+    from cli.environment import database_url
 
     asked = parse_as_of(as_of) if as_of is not None else None
-    dsn = _database_url()
+    dsn = database_url()
     from asyncpg.exceptions import InsufficientPrivilegeError, UndefinedTableError
 
     from audit.replay import replay as replay_agreement

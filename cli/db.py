@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import os
-
 import typer
+
+from cli.environment import database_url
 
 db_app = typer.Typer(help="The event store's PostgreSQL database.", no_args_is_help=True)
 
@@ -12,14 +12,7 @@ db_app = typer.Typer(help="The event store's PostgreSQL database.", no_args_is_h
 @db_app.command()
 def migrate() -> None:
     """Apply the event store's migrations to the database named by DATABASE_URL."""
-    dsn = os.environ.get("DATABASE_URL")
-    if not dsn:
-        typer.echo(
-            "DATABASE_URL is not set: set it to the PostgreSQL URL to migrate, "
-            "e.g. postgresql://user@host:5432/pit",
-            err=True,
-        )
-        raise typer.Exit(code=2)
+    dsn = database_url("the PostgreSQL URL to migrate")
     # Imported here: nothing heavy runs when the CLI only shows help.
     from eventstore.migrations import apply_migrations
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
+from cli.environment import database_url
 from cli.formatting import grouped
 
 if TYPE_CHECKING:
@@ -24,18 +24,6 @@ projections_app = typer.Typer(
     help="The read models kept from the log: rebuild them, see how far they have got.",
     no_args_is_help=True,
 )
-
-
-def _database_url() -> str:
-    dsn = os.environ.get("DATABASE_URL")
-    if not dsn:
-        typer.echo(
-            "DATABASE_URL is not set: set it to pit's PostgreSQL URL, "
-            "e.g. postgresql://pit@host:5432/pit",
-            err=True,
-        )
-        raise typer.Exit(code=2)
-    return dsn
 
 
 def _quiet_logs() -> None:
@@ -76,7 +64,7 @@ def rebuild(
     and are cleared. Events of transactions still running come with the projector's next
     catch-up.
     """
-    dsn = _database_url()
+    dsn = database_url()
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -156,7 +144,7 @@ def status(
 ) -> None:
     """Where the projector's checkpoint stands, how far behind the log it is, and the rows each
     read model holds."""
-    dsn = _database_url()
+    dsn = database_url()
     from domain.calendar import ALMATY
     from eventstore import StoreUnavailable
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -20,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from cli.environment import database_url
 from domain.calendar import ALMATY
 
 if TYPE_CHECKING:
@@ -37,21 +37,9 @@ T = TypeVar("T")
 ROLES = ("participant", "reviewer", "approver", "auditor", "admin")
 
 
-def _database_url() -> str:
-    dsn = os.environ.get("DATABASE_URL")
-    if not dsn:
-        typer.echo(
-            "DATABASE_URL is not set: set it to pit's PostgreSQL URL, "
-            "e.g. postgresql://user@host:5432/pit",
-            err=True,
-        )
-        raise typer.Exit(code=2)
-    return dsn
-
-
 def _with_accounts(work: Callable[[AccountStore], Awaitable[T]]) -> T:
     """Run ``work`` against the accounts of DATABASE_URL; refusals become exit codes."""
-    dsn = _database_url()
+    dsn = database_url()
     from asyncpg import UndefinedTableError
 
     from api.accounts import AccountError, AccountStore
@@ -103,7 +91,7 @@ def add(
     """Add a user; the password is asked twice (or read from stdin), never an argument."""
     if role not in ROLES:
         raise typer.BadParameter(f"{role!r} is not one of: {', '.join(ROLES)}", param_hint="--role")
-    _database_url()  # before asking for a password that could not be stored
+    database_url()  # before asking for a password that could not be stored
     password = _read_password(password_stdin)
     user = _with_accounts(
         lambda store: store.add_user(

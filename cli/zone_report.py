@@ -86,7 +86,7 @@ def report(
     departments) are marked not reported. Reads the event log up to the end of the day, so a
     report accepted later does not count.
     """
-    from cli.audit import _database_url
+    from cli.environment import database_url
     from domain.calendar import almaty_date
 
     if lang not in ("ru", "en"):
@@ -94,7 +94,7 @@ def report(
     language: Language = "ru" if lang == "ru" else "en"
     generated_at = datetime.now(UTC)
     day = _day(as_of) if as_of is not None else almaty_date(generated_at)
-    dsn = _database_url()
+    dsn = database_url()
     made = _report_from(dsn, day)
     wrote = Console(stderr=as_json)
     if csv_file is not None:
