@@ -31,7 +31,7 @@ import sys
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -39,9 +39,9 @@ import asyncpg
 import orjson
 
 from activities.event_log import to_new_event
+from bench.eventstore import RowContent, chained_rows
 from bench.long_agreement import almaty_day, long_agreement_events
 from eventstore.canonical import canonical_json
-from eventstore.chain import GENESIS_HASH, digest, header_json, link_hash
 from eventstore.checkpoints import SigningKey, log_tree, make_checkpoint
 from eventstore.connection import set_codecs
 from eventstore.integrity import verify_log
@@ -84,22 +84,14 @@ class Audit:
 Measurement = Callable[[Audit], Awaitable[dict[str, float]]]
 
 
-@dataclass(frozen=True)
-class _Template:
-    type: str
-    schema_version: int
-    data: bytes
-    metadata: bytes
-
-
-def _templates(count: int) -> tuple[list[_Template], date]:
+def _templates(count: int) -> tuple[list[RowContent], date]:
     """One agreement's events, encoded once; each agreement gets them with its own ids."""
     events = long_agreement_events(count)
     templates = []
     for n, event in enumerate(events):
         new = to_new_event(event, event_id=uuid.uuid4(), correlation_id=f"bench-{n}")
         templates.append(
-            _Template(
+            RowContent(
                 type=new.type,
                 schema_version=new.schema_version,
                 data=canonical_json(new.data),
@@ -112,40 +104,17 @@ def _templates(count: int) -> tuple[list[_Template], date]:
 
 
 def _rows(
-    number: int, templates: list[_Template], recorded_at: datetime
+    number: int, templates: list[RowContent], recorded_at: datetime
 ) -> Iterator[tuple[Any, ...]]:
     """Agreement ``number``'s rows for COPY, with its own ids, digests and chain."""
     agreement = f"agr-{number:05d}".encode()
     contract = f"PIT-B-{number:05d}".encode()
-    stream_id = f"agreement-agr-{number:05d}"
-    prev = GENESIS_HASH
-    for version, template in enumerate(templates, start=1):
-        # Values only change (same length class, keys untouched): the bytes stay canonical.
-        data = template.data.replace(b"agr-bench", agreement).replace(b"PIT-2026-900", contract)
-        event_id = uuid.uuid4()
-        header = digest(
-            header_json(
-                stream_id, version, event_id, template.type, template.schema_version, recorded_at
-            )
-        )
-        data_digest, metadata_digest = digest(data), digest(template.metadata)
-        row_hash = link_hash(prev, header, data_digest, metadata_digest)
-        yield (
-            stream_id,
-            version,
-            event_id,
-            template.type,
-            template.schema_version,
-            data,
-            template.metadata,
-            recorded_at,
-            header,
-            data_digest,
-            metadata_digest,
-            prev,
-            row_hash,
-        )
-        prev = row_hash
+    # Values only change (same length class, keys untouched): the bytes stay canonical.
+    contents = (
+        replace(t, data=t.data.replace(b"agr-bench", agreement).replace(b"PIT-2026-900", contract))
+        for t in templates
+    )
+    return chained_rows(f"agreement-agr-{number:05d}", contents, recorded_at)
 
 
 async def load(dsn: str, size: Size) -> tuple[float, date]:

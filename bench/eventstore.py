@@ -26,7 +26,7 @@ import statistics
 import sys
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -325,30 +325,38 @@ async def measure_append_batch(bench: Bench) -> dict[str, float]:
     }
 
 
-def _chained_rows(stream_number: int, recorded_at: datetime) -> Iterator[tuple[Any, ...]]:
-    """One stream's rows for COPY, with correct digests and chain."""
-    metadata = canonical_json(_metadata().to_json_object())
-    metadata_digest = digest(metadata)
-    stream_id = f"agreement-v{stream_number:06d}"
+@dataclass(frozen=True)
+class RowContent:
+    """What one stored event holds besides its place: type, version and canonical bytes."""
+
+    type: str
+    schema_version: int
+    data: bytes
+    metadata: bytes
+
+
+def chained_rows(
+    stream_id: str, contents: Iterable[RowContent], recorded_at: datetime
+) -> Iterator[tuple[Any, ...]]:
+    """A stream's rows for COPY in VERIFY_COLUMNS order, with their real digests and chain."""
     prev = GENESIS_HASH
-    for version in range(1, VERIFY_STREAM_LENGTH + 1):
+    for version, content in enumerate(contents, start=1):
         event_id = uuid.uuid4()
-        data = canonical_json(_data(stream_number * VERIFY_STREAM_LENGTH + version))
-        data_digest = digest(data)
         header = digest(
             header_json(
-                stream_id, version, event_id, "agreement.obligations_planned", 1, recorded_at
+                stream_id, version, event_id, content.type, content.schema_version, recorded_at
             )
         )
+        data_digest, metadata_digest = digest(content.data), digest(content.metadata)
         row_hash = link_hash(prev, header, data_digest, metadata_digest)
         yield (
             stream_id,
             version,
             event_id,
-            "agreement.obligations_planned",
-            1,
-            data,
-            metadata,
+            content.type,
+            content.schema_version,
+            content.data,
+            content.metadata,
             recorded_at,
             header,
             data_digest,
@@ -357,6 +365,21 @@ def _chained_rows(stream_number: int, recorded_at: datetime) -> Iterator[tuple[A
             row_hash,
         )
         prev = row_hash
+
+
+def _chained_rows(stream_number: int, recorded_at: datetime) -> Iterator[tuple[Any, ...]]:
+    """One stream's rows for COPY, with correct digests and chain."""
+    metadata = canonical_json(_metadata().to_json_object())
+    contents = (
+        RowContent(
+            "agreement.obligations_planned",
+            1,
+            canonical_json(_data(stream_number * VERIFY_STREAM_LENGTH + version)),
+            metadata,
+        )
+        for version in range(1, VERIFY_STREAM_LENGTH + 1)
+    )
+    return chained_rows(f"agreement-v{stream_number:06d}", contents, recorded_at)
 
 
 async def measure_verify(bench: Bench) -> dict[str, float]:
