@@ -9,6 +9,7 @@ from cli.audit import audit_app
 from cli.db import db_app
 from cli.mail import mail_app
 from cli.serve import serve
+from cli.status import status
 from cli.up import up
 from cli.users import users_app
 from cli.worker import worker
@@ -29,4 +30,5 @@ app.add_typer(users_app, name="users")
 app.add_typer(zone_app, name="zone")
 app.command()(worker)
 app.command()(serve)
+app.command()(status)
 register_api_commands(app)

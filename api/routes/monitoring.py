@@ -1,19 +1,95 @@
-"""Monitoring: the deadlines past due across the zone, and the participants register."""
+"""Monitoring: whether pit's services answer, the deadlines past due across the zone, and the
+participants register."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import asyncio
+from datetime import timedelta
+from typing import Annotated, Literal
 
+import structlog
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
+from temporalio.client import Client
 
 from api.deps import ReadingUser, Services, require_staff_reader
 from api.errors import error_responses
 from domain.actors import Role
 from domain.agreement import Status
 from domain.values import PlainText
+from eventstore import EventStore, PostgresEventStore
 from projections import MAX_LIMIT, OverdueDeadline, ParticipantPage
 
 router = APIRouter(tags=["monitoring"])
+
+_log = structlog.get_logger(__name__)
+
+READINESS_TIMEOUT = timedelta(seconds=2)
+"""How long each check may take: a probe that hangs is as good as a failed one."""
+
+Check = Literal["ok", "unavailable"]
+
+
+class Readiness(BaseModel):
+    """Whether each service pit needs answers now (the same shape with 200 and 503)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    postgres: Check
+    temporal: Check
+
+
+async def _postgres(store: EventStore) -> Check:
+    try:
+        async with asyncio.timeout(READINESS_TIMEOUT.total_seconds()):
+            if isinstance(store, PostgresEventStore):
+                async with store.connection("checking readiness") as connection:
+                    await connection.fetchval("SELECT 1")
+            else:  # a store of another kind: one cheap read through its own interface
+                await store.stream_version("readiness-probe")
+    # A probe answers whatever went wrong (a refused or hung connection, a pool being closed,
+    # a store error): the reason goes to the log, never to the unauthenticated caller.
+    except Exception as error:
+        _log.warning("readiness_postgres_unavailable", error=repr(error))
+        return "unavailable"
+    return "ok"
+
+
+async def _temporal(client: Client) -> Check:
+    try:
+        # DescribeNamespace proves both that the frontend answers and that pit's namespace is
+        # there; the RPC's own deadline bounds it, and asyncio's in case connecting hangs.
+        async with asyncio.timeout(READINESS_TIMEOUT.total_seconds()):
+            await client.workflow_service.describe_namespace(
+                DescribeNamespaceRequest(namespace=client.namespace),
+                retry=False,
+                timeout=READINESS_TIMEOUT,
+            )
+    except Exception as error:  # as above
+        _log.warning("readiness_temporal_unavailable", error=repr(error))
+        return "unavailable"
+    return "ok"
+
+
+@router.get(
+    "/ready",
+    response_model=Readiness,
+    responses={503: {"model": Readiness, "description": "PostgreSQL or Temporal is down"}},
+)
+async def ready(services: Services) -> JSONResponse:
+    """Whether this API process can serve: PostgreSQL answers ``SELECT 1`` on the event store's
+    pool and Temporal describes pit's namespace, each within 2 s (no credentials needed).
+    200 when both do; 503 naming what is ``unavailable`` otherwise. ``/api/health`` stays the
+    liveness check: it touches neither."""
+    postgres, temporal = await asyncio.gather(
+        _postgres(services.store), _temporal(services.temporal)
+    )
+    found = Readiness(postgres=postgres, temporal=temporal)
+    if postgres == temporal == "ok":
+        return JSONResponse(found.model_dump())
+    return JSONResponse(found.model_dump(), status_code=503, headers={"Retry-After": "5"})
 
 
 @router.get(

@@ -46,6 +46,7 @@ ROLES = (OWNER, OTHER, REVIEWER, DANA, AUDITOR, ADMIN)
 #                                                    owner other review approv audit admin
 MATRIX: dict[str, str] = {
     "GET /api/health":                                  "A     A     A      A      A     A",
+    "GET /api/ready":                                   "A     A     A      A      A     A",
     "POST /api/session":                                "A     A     A      A      A     A",
     "GET /api/session":                                 "A     A     A      A      A     A",
     "DELETE /api/session":                              "A     A     A      A      A     A",
