@@ -34,7 +34,6 @@ from datetime import UTC, datetime
 from typing import Any, NoReturn
 from uuid import UUID, uuid4
 
-import asyncpg
 import pytest
 import pytest_asyncio
 from temporalio.client import Client
@@ -52,7 +51,7 @@ from eventstore import (
     PostgresEventStore,
     StoreUnavailable,
 )
-from eventstore.checkpoints import Checkpoint, SigningKey, make_checkpoint
+from eventstore.checkpoints import SigningKey
 from eventstore.integrity import verify_log
 from eventstore.migrations import apply_migrations_async
 from tests.faults.agreement_checks import (
@@ -66,6 +65,7 @@ from tests.faults.agreement_checks import (
 )
 from tests.faults.agreement_lives import Ending, life
 from tests.faults.driver import CALL_TIMEOUT_S, Driven, WorkflowTaskFailing, drive
+from tests.faults.log_checkpoint import checkpoint_of_all
 from tests.faults.mailed_copies import Copy, copies, deliveries, window_problem
 from tests.faults.private_postgres import (
     INSTALL_HINT,
@@ -91,7 +91,6 @@ DOWN_S = (0.1, 1.0)  # ...and stays down this long
 APPEND_WAIT_S = 40.0
 SETTLE_S = 90.0  # for every life to finish after the last restart
 MAIL_POLLS = 300  # x 0.2 s: a delivery cut off is retried 10 s later, then 20 s...
-CATCH_UP_POLLS = 200  # x 0.05 s: for the cluster's xmin to cover every event
 SENDER = "pit@sez-pit.localhost"
 
 
@@ -221,7 +220,7 @@ async def test_agreements_come_out_whole_when_postgres_crashes_during_appends(
         ids += [e.event_id for e in events]
     assert len(ids) == len(set(ids)), seed
     key = SigningKey.generate()
-    checkpoint = await _checkpoint(postgres.dsn, key, len(ids), seed)
+    checkpoint = await checkpoint_of_all(postgres.dsn, key, len(ids), seed)
     report = await verify_log(postgres.dsn, [key.public_key])
     assert report.ok, (seed, report.first_problem)
     assert report.events == checkpoint.tree_size == len(ids), seed
@@ -298,25 +297,6 @@ async def _until(happened: asyncio.Event, driving: asyncio.Future[list[Driven]],
     if driving in done:
         return False
     raise AssertionError(f"{what} in {APPEND_WAIT_S} s")
-
-
-async def _checkpoint(dsn: str, key: SigningKey, size: int, seed: str) -> Checkpoint:
-    """A checkpoint of all ``size`` events, once the cluster's xmin covers them."""
-    connection = await asyncpg.connect(dsn)
-    try:
-        for _ in range(CATCH_UP_POLLS):
-            covered = await connection.fetchval(
-                "SELECT count(*) FROM events "
-                "WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())"
-            )
-            if covered >= size:
-                made = await make_checkpoint(connection, key, datetime.now(UTC))
-                assert made is not None, seed
-                return made
-            await asyncio.sleep(0.05)
-    finally:
-        await connection.close()
-    raise AssertionError(f"{seed}: no checkpoint of {size} events: xmin is held back")
 
 
 async def _explain_stuck(client: Client, stuck: WorkflowTaskFailing, seed: str) -> NoReturn:

@@ -1,0 +1,263 @@
+"""Killing the Temporal dev server (SIGKILL) mid-lifecycle and starting it again on its persistent
+SQLite file, as `pit up` runs it, loses and doubles nothing: every agreement comes out where its
+script takes it.
+
+Ten agreements go concurrently through the scripted lives of tests/faults/agreement_lives.py,
+driven by the persistent front door of tests/faults/driver.py, with the real worker in this
+process (agreement_worker with the PostgreSQL store and the mail activities) on one client. The
+test starts a dev server of its own (tests/faults/killable_temporal.py: 127.0.0.1, a port of
+its own, a file in a temporary folder) and kills it up to three times (two at least: the lives
+may end first), each after a seeded random while up, leaving it down a random while. Nothing
+reconnects by hand: the client's channel and the worker's polls find the server again at the
+same address; calls made while it is down fail and the driver retries them; a workflow task or
+activity the server had handed out when it died times out on the server and is retried.
+
+Then the invariants of tests/faults/test_worker_crashes.py: every log as scripted with
+versions 1..n, no event id twice, every chain and a checkpoint made at the end verified, each
+workflow's state equal to its log's fold, every history replayable, every notice mailed. The
+worker never dies here, so the documented window for a second copy of a mail (activities/mail.py:
+the SMTP server took the message, the worker or the database was lost before the COMMIT) cannot
+open; a second copy is still judged by tests/faults/mailed_copies.py, with the server's kills
+as the moments in between.
+
+Reproduce a run with PIT_TEMPORAL_RESTART_SEED=<seed> (the failure messages name it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import NoReturn
+from uuid import UUID, uuid4
+
+import asyncpg
+import pytest
+import pytest_asyncio
+from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.service import RPCError
+from temporalio.worker import Replayer
+
+from activities.mail import MailActivities, SmtpSettings, message_id_for
+from domain.agreement import fold
+from domain.calendar import almaty_date, preload_years
+from eventstore import PostgresEventStore
+from eventstore.checkpoints import SigningKey
+from eventstore.integrity import verify_log
+from tests.faults.agreement_checks import (
+    assert_each_decision_once,
+    assert_final,
+    decode,
+    mail_ids,
+    task_failure,
+    until_mailed,
+    workflow_state,
+)
+from tests.faults.agreement_lives import Ending, life
+from tests.faults.driver import CALL_TIMEOUT_S, Driven, WorkflowTaskFailing, drive
+from tests.faults.killable_temporal import KillableTemporal
+from tests.faults.log_checkpoint import checkpoint_of_all
+from tests.faults.mailed_copies import Copy, copies, deliveries, window_problem
+from workers.agreement_worker import CALENDAR_YEARS, agreement_worker
+from workers.mail_catcher import MailCatcher
+from workflows.agreement import AgreementWorkflow, workflow_id
+
+pytestmark = pytest.mark.timeout(180)
+
+SEED = int(os.environ.get("PIT_TEMPORAL_RESTART_SEED") or 0) or random.SystemRandom().randrange(
+    1, 2**31
+)
+AGREEMENTS = 10
+ENDINGS = (Ending.ACTIVE, Ending.MUTUAL_CONSENT, Ending.PARTICIPANT_REQUEST)
+KILLS = 3
+MIN_KILLS = 2  # if every life ends before the third
+UP_S = (1.0, 4.0)  # the server runs this long (at random) before the next kill...
+DOWN_S = (0.1, 1.0)  # ...and stays down this long before it is started again
+SETTLE_S = 90.0  # for every life to finish after the last restart
+MAIL_POLLS = 300  # x 0.2 s
+READY_POLLS = 100  # x 0.2 s: for the first start to serve the default namespace
+SENDER = "pit@sez-pit.localhost"
+
+
+@pytest_asyncio.fixture
+async def temporal_server(tmp_path: Path) -> AsyncIterator[KillableTemporal]:
+    """A dev server of the test's own on a SQLite file, killed if the test leaves it running."""
+    folder = tmp_path / "temporal"
+    folder.mkdir()
+    server = KillableTemporal(folder)
+    try:
+        await server.start()
+        yield server
+    finally:
+        await server.close()
+
+
+async def test_agreements_come_out_whole_when_the_temporal_server_is_killed_and_restarted(
+    temporal_server: KillableTemporal,
+    fresh_dsn: str,
+    fresh_store: PostgresEventStore,
+    smtp: MailCatcher,
+) -> None:
+    seed, began = f"PIT_TEMPORAL_RESTART_SEED={SEED}", time.monotonic()
+    server, run = temporal_server, uuid4().hex[:8]
+    client = await _connect(server, seed)
+    task_queue = f"temporal-restart-{run}"
+    today = almaty_date(datetime.now(UTC))
+    lives = [
+        life(f"temporal-restart-{run}-{n:02d}", n, ENDINGS[n % len(ENDINGS)], today)
+        for n in range(1, AGREEMENTS + 1)
+    ]
+    mail = await MailActivities.open(fresh_dsn, SmtpSettings.from_url(smtp.url), SENDER)
+    worker = agreement_worker(client, fresh_store, task_queue, mail=mail)
+    working = asyncio.create_task(worker.run())
+    try:
+        driving = asyncio.gather(*(drive(client, task_queue, one) for one in lives))
+        try:
+            logged = await _kill_repeatedly(server, fresh_dsn, driving, random.Random(SEED))
+            driven: list[Driven] = await asyncio.wait_for(driving, SETTLE_S)
+        except WorkflowTaskFailing as stuck:
+            await _explain_stuck(client, stuck, seed)
+        finally:
+            driving.cancel()
+            await asyncio.wait({driving}, timeout=CALL_TIMEOUT_S)
+        logs = {
+            one.agreement_id: await fresh_store.read_stream(workflow_id(one.agreement_id))
+            for one in lives
+        }
+        mailed = [m for events in logs.values() for m in mail_ids(events)]
+        await until_mailed(smtp.maildir, set(mailed), MAIL_POLLS, seed)
+        states = {one.agreement_id: await workflow_state(client, one, SETTLE_S) for one in lives}
+        histories = [
+            await client.get_workflow_handle(workflow_id(one.agreement_id)).fetch_history()
+            for one in lives
+        ]
+        # The worker came through every kill of the server without a restart.
+        assert not working.done(), (seed, working.exception() if working.done() else None)
+    finally:
+        if not working.done():
+            await worker.shutdown()
+        await asyncio.wait({working}, timeout=CALL_TIMEOUT_S)
+        await mail.close()
+
+    # Every kill fell mid-lifecycle: the log grew after the last one.
+    assert MIN_KILLS <= len(server.kill_times) <= KILLS, seed
+    assert logged[-1] < sum(len(events) for events in logs.values()), (seed, logged)
+    assert not [f for h in histories if (f := task_failure(h))], seed
+    preload_years(CALENDAR_YEARS)  # as the worker does: the sandbox cannot build the calendar
+    replayer = Replayer(workflows=[AgreementWorkflow], data_converter=pydantic_data_converter)
+    for history in histories:
+        replayed = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+        assert replayed.replay_failure is None, (seed, history.workflow_id, replayed.replay_failure)
+
+    for one in lives:
+        events = logs[one.agreement_id]
+        decoded = [decode(e) for e in events]
+        # Nothing missing, nothing twice: the log is the script's, reminders aside.
+        assert [e.type for e in events if e.type != "ReminderSent"] == one.expected_events, (
+            seed,
+            one.agreement_id,
+        )
+        folded = fold(decoded)
+        assert_final(folded, one, seed)
+        assert_each_decision_once(decoded, one, seed)
+        # The workflow's own state is the log's: the server's restarts lost none of it.
+        assert states[one.agreement_id] == folded, (seed, one.agreement_id)
+
+    # Every stream (the zone's too) has versions 1..n, no event id twice; the chains and a
+    # checkpoint signed now verify against the log.
+    streams = await fresh_store.list_streams("", limit=1000)
+    assert set(streams) >= {workflow_id(one.agreement_id) for one in lives}, seed
+    ids: list[UUID] = []
+    for stream in streams:
+        recorded = await fresh_store.read_stream(stream)
+        assert [e.stream_version for e in recorded] == list(range(1, len(recorded) + 1)), stream
+        ids += [e.event_id for e in recorded]
+    assert len(ids) == len(set(ids)), seed
+    key = SigningKey.generate()
+    checkpoint = await checkpoint_of_all(fresh_dsn, key, len(ids), seed)
+    report = await verify_log(fresh_dsn, [key.public_key])
+    assert report.ok, (seed, report.first_problem)
+    assert report.events == checkpoint.tree_size == len(ids), seed
+
+    # Every notice and reminder mailed under its Message-ID and recorded once by the outbox.
+    assert len(mailed) == len(set(mailed)), seed
+    received = copies(smtp.maildir)
+    by_mail: dict[str, list[Copy]] = {}
+    for copy in received:
+        by_mail.setdefault(copy.mail_id, []).append(copy)
+    assert set(by_mail) == set(mailed), seed
+    assert all(c.message_id == message_id_for(c.mail_id) for c in received), seed
+    recorded_mail = await deliveries(fresh_dsn)
+    assert set(recorded_mail) == set(mailed), seed
+    twice = {mail_id: sent for mail_id, sent in by_mail.items() if len(sent) > 1}
+    for mail_id, sent in twice.items():
+        problem = window_problem(sent, recorded_mail.get(mail_id), server.kill_times)
+        assert problem is None, (seed, mail_id, problem)
+
+    down = ", ".join(f"{s:.1f}" for s in server.down_s)
+    print(  # the run's size, for whoever reads the output (-s)
+        f"\ntemporal restart test ({seed}): {len(server.kill_times)} kills (down {down} s, "
+        f"at {logged} events), "
+        f"{len(lives)} agreements, {len(ids)} events in {len(streams)} streams, "
+        f"{len(mailed)} mails ({len(twice)} sent twice), "
+        f"{sum(d.failed_calls for d in driven)} calls retried, "
+        f"{time.monotonic() - began:.1f} s"
+    )
+
+
+async def _connect(server: KillableTemporal, seed: str) -> Client:
+    """A client of the server, once it serves the default namespace (a first start creates it
+    after the frontend listens)."""
+    for _ in range(READY_POLLS):
+        try:
+            client = await Client.connect(server.address, data_converter=pydantic_data_converter)
+            await client.workflow_service.describe_namespace(
+                DescribeNamespaceRequest(namespace=client.namespace)
+            )
+            return client
+        except (RPCError, RuntimeError):  # RuntimeError: the connection itself failed
+            await asyncio.sleep(0.2)
+    raise AssertionError(f"{seed}: the dev server does not serve its namespace:\n{server.tail()}")
+
+
+async def _kill_repeatedly(
+    server: KillableTemporal,
+    dsn: str,
+    driving: asyncio.Future[list[Driven]],
+    rng: random.Random,
+) -> list[int]:
+    """Kill the server KILLS times, each after a random while up, and start it again on its
+    file after a random while down; stop early if every life is over (or one failed).
+
+    Returns:
+        How many events the log held at each kill.
+    """
+    logged: list[int] = []
+    for _ in range(KILLS):
+        done, _ = await asyncio.wait({driving}, timeout=rng.uniform(*UP_S))
+        if done:
+            break
+        logged.append(await _events_in(dsn))
+        await server.restart(rng.uniform(*DOWN_S))
+    return logged
+
+
+async def _events_in(dsn: str) -> int:
+    connection = await asyncpg.connect(dsn)
+    try:
+        return int(await connection.fetchval("SELECT count(*) FROM events"))
+    finally:
+        await connection.close()
+
+
+async def _explain_stuck(client: Client, stuck: WorkflowTaskFailing, seed: str) -> NoReturn:
+    """Fail with why the agreement's workflow task fails."""
+    handle = client.get_workflow_handle(workflow_id(stuck.agreement_id))
+    failure = task_failure(await handle.fetch_history()) or "no failure in the history"
+    raise AssertionError(f"{seed}: {stuck}: {failure}") from stuck
