@@ -14,7 +14,7 @@ from tests.domain.agreement.agreement_scenarios import goods as goods_declared
 pytestmark = pytest.mark.postgres
 
 PARTICIPANT, REVIEWER = "alatau-software", "reviewer-aigerim"
-OPEN = {("GET", "/api/health"), ("POST", "/api/session")}
+OPEN = {("GET", "/api/health"), ("GET", "/api/ready"), ("POST", "/api/session")}
 ERROR_SHAPE = {"code", "message", "field", "legal_basis"}
 
 
