@@ -18,6 +18,8 @@ written the events already. So an append reports what the log holds instead of f
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
 from typing import Any, Literal, cast
 from uuid import UUID
 
@@ -26,6 +28,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.event_log import domain_codec, to_new_event
+from activities.metrics import count, took
 from domain.agreement import AgreementEvent, AgreementState, fold
 from eventstore import (
     EventIdConflict,
@@ -143,6 +146,7 @@ class EventLogActivities:
             )
             for event, event_id in zip(request.events, request.event_ids, strict=True)
         ]
+        started = time.perf_counter()
         try:
             result = await self._store.append(
                 request.stream_id, new_events, request.expected_version
@@ -151,8 +155,16 @@ class EventLogActivities:
             return await self._what_the_log_holds(request, moved)
         except PayloadError as refused:
             raise _refused(refused) from refused
+        outcome = "replayed" if result.replayed else "appended"
+        took(
+            "pit_append_latency",
+            timedelta(seconds=time.perf_counter() - started),
+            "An append's round trip to the event store",
+            outcome=outcome,
+        )
+        count("pit_events", len(new_events), "Events written to the log", outcome=outcome)
         return AgreementEventsAppended(
-            outcome="replayed" if result.replayed else "appended",
+            outcome=outcome,
             stream_version=result.stream_version,
             global_positions=result.global_positions,
         )

@@ -45,6 +45,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities import mail_wording as wording
+from activities.metrics import count
 from domain.calendar import ALMATY
 from eventstore.connection import APP_ROLE, open_app_pool
 from eventstore.pg_errors import unavailable_as_store_error
@@ -543,13 +544,19 @@ class MailActivities:
                 if earlier is None:  # pit_app may not delete rows: this cannot happen
                     raise MailError(f"the delivery of mail {mail.mail_id} vanished")
                 activity.logger.info("mail %s was already sent", mail.mail_id)
+                _counted(mail, "already_sent")
                 return MailDelivery(
                     mail_id=mail.mail_id,
                     status="already_sent",
                     message_id=earlier["message_id"],
                     sent_at=earlier["sent_at"],
                 )
-            await self._send(self._message(mail, rendered, message_id, sent_at), mail)
+            try:
+                await self._send(self._message(mail, rendered, message_id, sent_at), mail)
+            except MailNotSent:
+                _counted(mail, "failed")
+                raise
+        _counted(mail, "sent")
         activity.logger.info(
             "mail %s sent (%s, %d recipient(s))", mail.mail_id, mail.template, len(mail.to)
         )
@@ -597,3 +604,8 @@ class MailActivities:
             raise MailNotSent(
                 f"mail {mail.mail_id} was not taken by {smtp.url}: {type(error).__name__}: {error}"
             ) from error
+
+
+def _counted(mail: OutgoingMail, result: str) -> None:
+    """Count a delivery attempt's result (sent, failed, already_sent) by template."""
+    count("pit_mails", 1, "Mail deliveries", template=mail.template, result=result)

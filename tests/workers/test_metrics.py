@@ -31,6 +31,9 @@ TEMPORAL_METRICS = (
     "temporal_workflow_task_execution_latency",
 )
 
+# pit's own, recorded through the SDK's metric meter (activities/metrics.py).
+PIT_METRICS = ("pit_events", "pit_append_latency")
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -83,14 +86,22 @@ async def test_pit_worker_serves_temporal_sdk_metrics_for_prometheus(
             ),
             timeout=60,
         )
-        exposition = await scrape_until(metrics_url(address), TEMPORAL_METRICS)
+        exposition = await scrape_until(metrics_url(address), TEMPORAL_METRICS + PIT_METRICS)
     finally:
         worker.send_signal(signal.SIGTERM)
         _, logs = worker.communicate(timeout=60)
 
     assert state.status is Status.IN_REVIEW
-    for name in TEMPORAL_METRICS:
+    for name in TEMPORAL_METRICS + PIT_METRICS:
         assert name in exposition, name
+    # pit's own: the submission's two events (submitted, screened) written once each.
+    appended = [
+        line
+        for line in exposition.splitlines()
+        if line.startswith("pit_events") and 'outcome="appended"' in line
+    ]
+    assert appended, exposition
+    assert sum(float(line.rsplit(" ", 1)[1]) for line in appended) >= 2
     assert f'task_queue="{task_queue}"' in exposition, "the metrics are this worker's"
     assert '"event": "metrics_served"' in logs
     assert worker.returncode == 0, logs
