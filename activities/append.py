@@ -23,6 +23,7 @@ from datetime import timedelta
 from typing import Any, Literal, cast
 from uuid import UUID
 
+import structlog
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -40,6 +41,8 @@ from eventstore import (
 
 # Lost attempts of one workflow write a few decisions at most; more means another writer.
 MAX_CATCH_UP = 100
+
+log = structlog.get_logger("activities")
 
 
 class AppendAgreementEvents(BaseModel):
@@ -163,6 +166,14 @@ class EventLogActivities:
             outcome=outcome,
         )
         count("pit_events", len(new_events), "Events written to the log", outcome=outcome)
+        log.info(
+            "events_appended",
+            correlation_id=request.correlation_id,
+            stream_id=request.stream_id,
+            stream_version=result.stream_version,
+            events=len(new_events),
+            outcome=outcome,
+        )
         return AgreementEventsAppended(
             outcome=outcome,
             stream_version=result.stream_version,

@@ -12,13 +12,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable
 from datetime import timedelta
-from uuid import uuid4
 
 from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.accounts import User
+from api.correlation import correlation_id
 from api.errors import ApiError
 from api.services import ApiServices
 from domain.agreement import AgreementCommand, AgreementState
@@ -30,11 +30,6 @@ ACTION_TIMEOUT = timedelta(seconds=60)
 """How long a request waits for the workflow's answer before saying it may still come."""
 
 PERMISSION_CODES = frozenset({"role_not_permitted", "not_own_agreement"})
-
-
-def correlation_id() -> str:
-    """The id tying together everything one request causes (in every event's metadata)."""
-    return f"api:{uuid4()}"
 
 
 def _refusal(failed: WorkflowUpdateFailedError) -> ApiError:

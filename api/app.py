@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api.console import install_console
+from api.correlation import install_correlation
 from api.errors import install_error_handlers
 from api.routes import api_router
 from api.services import ApiServices
@@ -51,6 +52,7 @@ def create_app(services: ApiServices) -> FastAPI:
     )
     app.state.services = services
     install_error_handlers(app)
+    install_correlation(app)
     app.include_router(api_router(), prefix="/api")
     install_console(app)
     return app
