@@ -37,13 +37,10 @@ from uuid import UUID, uuid4
 import pytest
 import pytest_asyncio
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Replayer
 
 from activities.mail import MailActivities, SmtpSettings, message_id_for
-from domain.agreement import fold
-from domain.calendar import almaty_date, preload_years
+from domain.calendar import almaty_date
 from eventstore import (
     AppendResult,
     ExpectedVersion,
@@ -55,9 +52,8 @@ from eventstore.checkpoints import SigningKey
 from eventstore.integrity import verify_log
 from eventstore.migrations import apply_migrations_async
 from tests.faults.agreement_checks import (
-    assert_each_decision_once,
-    assert_final,
-    decode,
+    assert_histories_replay,
+    assert_lives_as_scripted,
     mail_ids,
     task_failure,
     until_mailed,
@@ -73,9 +69,9 @@ from tests.faults.private_postgres import (
     PrivatePostgres,
     server_bindir,
 )
-from workers.agreement_worker import CALENDAR_YEARS, agreement_worker
+from workers.agreement_worker import agreement_worker
 from workers.mail_catcher import MailCatcher
-from workflows.agreement import AgreementWorkflow, workflow_id
+from workflows.agreement import workflow_id
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -190,26 +186,9 @@ async def test_agreements_come_out_whole_when_postgres_crashes_during_appends(
     # The crashes reached the store: appends were cut off (and retried).
     assert MIN_CRASHES <= len(postgres.crashes) <= CRASHES, seed
     assert store.cut_off > 0, seed
-    assert not [f for h in histories if (f := task_failure(h))], seed
-    preload_years(CALENDAR_YEARS)  # as the worker does: the sandbox cannot build the calendar
-    replayer = Replayer(workflows=[AgreementWorkflow], data_converter=pydantic_data_converter)
-    for history in histories:
-        replayed = await replayer.replay_workflow(history, raise_on_replay_failure=False)
-        assert replayed.replay_failure is None, (seed, history.workflow_id, replayed.replay_failure)
+    await assert_histories_replay(histories, seed)
 
-    for one in lives:
-        events = logs[one.agreement_id]
-        decoded = [decode(e) for e in events]
-        # Nothing missing, nothing twice: the log is the script's, reminders aside.
-        assert [e.type for e in events if e.type != "ReminderSent"] == one.expected_events, (
-            seed,
-            one.agreement_id,
-        )
-        folded = fold(decoded)
-        assert_final(folded, one, seed)
-        assert_each_decision_once(decoded, one, seed)
-        # The workflow's own state is the log's: it folded in what a cut-off append wrote.
-        assert states[one.agreement_id] == folded, (seed, one.agreement_id)
+    assert_lives_as_scripted(lives, logs, states, seed)
 
     # Every stream (the zone's too) has versions 1..n, no event id twice; the chains and a
     # checkpoint signed now verify against the log.

@@ -47,18 +47,14 @@ from uuid import UUID, uuid4
 
 import pytest
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Replayer
 
 from activities.mail import message_id_for
-from domain.agreement import fold
-from domain.calendar import almaty_date, preload_years
+from domain.calendar import almaty_date
 from eventstore import PostgresEventStore, RecordedEvent
 from tests.faults.agreement_checks import (
-    assert_each_decision_once,
-    assert_final,
-    decode,
+    assert_histories_replay,
+    assert_lives_as_scripted,
     task_failure,
     until_mailed,
     workflow_state,
@@ -68,9 +64,8 @@ from tests.faults.agreement_lives import Ending, Life, life
 from tests.faults.driver import CALL_TIMEOUT_S, Driven, WorkflowTaskFailing, drive
 from tests.faults.mailed_copies import Copy, copies, deliveries, window_problem
 from tests.faults.worker_processes import WorkerProcesses
-from workers.agreement_worker import CALENDAR_YEARS
 from workers.mail_catcher import MailCatcher
-from workflows.agreement import AgreementWorkflow, workflow_id
+from workflows.agreement import workflow_id
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -135,27 +130,9 @@ async def test_agreements_come_out_whole_after_twenty_kills_of_the_worker(
     # left (lost workflow task attempts, retried updates) replays on the code.
     assert workers.kills == KILLS, seed
     assert exit_code == 0, workers.logs[-1][-40:]
-    assert not [f for h in histories if (f := task_failure(h))], seed
-    preload_years(CALENDAR_YEARS)  # as the worker does: the sandbox cannot build the calendar
-    replayer = Replayer(workflows=[AgreementWorkflow], data_converter=pydantic_data_converter)
-    for history in histories:
-        replayed = await replayer.replay_workflow(history, raise_on_replay_failure=False)
-        assert replayed.replay_failure is None, (seed, history.workflow_id, replayed.replay_failure)
+    await assert_histories_replay(histories, seed)
 
-    for one in lives:
-        events = logs[one.agreement_id]
-        decoded = [decode(e) for e in events]
-        # Nothing missing, nothing twice: the log is the script's, reminders aside.
-        assert [e.type for e in events if e.type != "ReminderSent"] == one.expected_events, (
-            seed,
-            one.agreement_id,
-        )
-        assert [e.stream_version for e in events] == list(range(1, len(events) + 1)), seed
-        folded = fold(decoded)
-        assert_final(folded, one, seed)
-        assert_each_decision_once(decoded, one, seed)
-        # The workflow's own state is the log's: it folded in everything a lost attempt wrote.
-        assert states[one.agreement_id] == folded, (seed, one.agreement_id)
+    assert_lives_as_scripted(lives, logs, states, seed)
 
     # Every stream (the zone's too) has versions 1..n, no event id twice, every chain verifies.
     streams = await fresh_store.list_streams("", limit=1000)
