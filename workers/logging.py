@@ -15,6 +15,19 @@ import structlog
 _PIT_HANDLER = "pit-structlog"  # the name of the handler this module puts on the root logger
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a record comes (a test may have swapped it
+    since: a handler holding the old one would write to a closed file)."""
+
+    @property
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _: object) -> None:
+        pass
+
+
 def configure_logging(fmt: str = "auto", level: str = "INFO") -> None:
     """Configure structlog and the standard library's logging once, at start-up.
 
@@ -43,7 +56,7 @@ def configure_logging(fmt: str = "auto", level: str = "INFO") -> None:
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=True,
     )
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.set_name(_PIT_HANDLER)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(

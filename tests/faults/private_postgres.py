@@ -73,6 +73,7 @@ class PrivatePostgres:
         self.log = self._folder / "server.log"
         self.port = free_loopback_port()
         self.crashes: list[float] = []  # when each crash had ended (this machine's clock)
+        self.starts: list[float] = []  # when the server accepted connections again, each time
 
     @property
     def dsn(self) -> str:
@@ -118,6 +119,7 @@ class PrivatePostgres:
             "pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data), "-l", str(self.log),
             "-o", options,
         )  # fmt: skip
+        self.starts.append(time.time())
 
     async def crash(self) -> None:
         """``pg_ctl stop -m immediate``: every server process quits now, no checkpoint."""
