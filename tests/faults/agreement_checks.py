@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import NoReturn, cast
 
 from temporalio.api.enums.v1 import WorkflowTaskFailedCause
 from temporalio.client import Client, WorkflowHistory
@@ -25,14 +26,16 @@ from domain.agreement.events import (
 )
 from domain.agreement.vocabulary import Authority
 from domain.calendar import preload_years
-from eventstore import RecordedEvent
+from eventstore import PostgresEventStore, RecordedEvent
 from tests.faults.agreement_lives import Ending, Life
+from tests.faults.driver import WorkflowTaskFailing
 from tests.faults.mailed_copies import copies
 from workers.agreement_worker import CALENDAR_YEARS
 from workflows.agreement import AgreementWorkflow, workflow_id
 from workflows.correspondence import mail_id
 
 POLL_S = 0.2
+MAIL_POLLS = 300  # x POLL_S: every mail delivered (a delivery cut off by a fault is retried)
 # A history that does not replay is kept here (gitignored) for whoever looks into it.
 FAILED_HISTORIES = Path(__file__).resolve().parents[2] / "artifacts" / "failed-histories"
 
@@ -153,3 +156,44 @@ def assert_lives_as_scripted(
         assert_final(folded, one, seed)
         assert_each_decision_once(decoded, one, seed)
         assert states[one.agreement_id] == folded, where
+
+
+async def explain_stuck(client: Client, stuck: WorkflowTaskFailing, seed: str) -> NoReturn:
+    """Fail with why the agreement's workflow task fails."""
+    handle = client.get_workflow_handle(workflow_id(stuck.agreement_id))
+    failure = task_failure(await handle.fetch_history()) or "no failure in the history"
+    raise AssertionError(f"{seed}: {stuck}: {failure}") from stuck
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the driven lives left: each log, the mail ids it records, each workflow's state and
+    history."""
+
+    logs: dict[str, list[RecordedEvent]]
+    mailed: list[str]
+    states: dict[str, AgreementState]
+    histories: list[WorkflowHistory]
+
+
+async def outcome_of(
+    client: Client,
+    store: PostgresEventStore,
+    lives: list[Life],
+    maildir: Path,
+    seed: str,
+    settle_s: float,
+) -> Outcome:
+    """Read every life's log, wait (bounded) until its mail is in ``maildir``, and take each
+    workflow's state (a terminated one's result, within ``settle_s``) and history."""
+    logs = {
+        one.agreement_id: await store.read_stream(workflow_id(one.agreement_id)) for one in lives
+    }
+    mailed = [m for events in logs.values() for m in mail_ids(events)]
+    await until_mailed(maildir, set(mailed), MAIL_POLLS, seed)
+    states = {one.agreement_id: await workflow_state(client, one, settle_s) for one in lives}
+    histories = [
+        await client.get_workflow_handle(workflow_id(one.agreement_id)).fetch_history()
+        for one in lives
+    ]
+    return Outcome(logs, mailed, states, histories)

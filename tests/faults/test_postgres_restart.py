@@ -31,12 +31,11 @@ import random
 import time
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
-from typing import Any, NoReturn
+from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
 import pytest_asyncio
-from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from activities.mail import MailActivities, SmtpSettings, message_id_for
@@ -54,10 +53,8 @@ from eventstore.migrations import apply_migrations_async
 from tests.faults.agreement_checks import (
     assert_histories_replay,
     assert_lives_as_scripted,
-    mail_ids,
-    task_failure,
-    until_mailed,
-    workflow_state,
+    explain_stuck,
+    outcome_of,
 )
 from tests.faults.agreement_lives import Ending, life
 from tests.faults.driver import CALL_TIMEOUT_S, Driven, WorkflowTaskFailing, drive
@@ -159,23 +156,17 @@ async def test_agreements_come_out_whole_when_postgres_crashes_during_appends(
                 await _crash_during_appends(postgres, store, driving, random.Random(SEED), seed)
                 driven: list[Driven] = await asyncio.wait_for(driving, SETTLE_S)
             except WorkflowTaskFailing as stuck:
-                await _explain_stuck(client, stuck, seed)
+                await explain_stuck(client, stuck, seed)
             finally:
                 driving.cancel()
                 await asyncio.wait({driving}, timeout=CALL_TIMEOUT_S)
-            logs = {
-                one.agreement_id: await store.read_stream(workflow_id(one.agreement_id))
-                for one in lives
-            }
-            mailed = [m for events in logs.values() for m in mail_ids(events)]
-            await until_mailed(smtp.maildir, set(mailed), MAIL_POLLS, seed)
-            states = {
-                one.agreement_id: await workflow_state(client, one, SETTLE_S) for one in lives
-            }
-            histories = [
-                await client.get_workflow_handle(workflow_id(one.agreement_id)).fetch_history()
-                for one in lives
-            ]
+            outcome = await outcome_of(client, store, lives, smtp.maildir, seed, SETTLE_S)
+            logs, mailed, states, histories = (
+                outcome.logs,
+                outcome.mailed,
+                outcome.states,
+                outcome.histories,
+            )
         # The pools came through the crashes: the store still reads and writes its streams.
         streams = await store.list_streams("", limit=1000)
         recorded = {stream: await store.read_stream(stream) for stream in streams}
@@ -279,10 +270,3 @@ async def _until(happened: asyncio.Event, driving: asyncio.Future[list[Driven]],
     if driving in done:
         return False
     raise AssertionError(f"{what} in {APPEND_WAIT_S} s")
-
-
-async def _explain_stuck(client: Client, stuck: WorkflowTaskFailing, seed: str) -> NoReturn:
-    """Fail with why the agreement's workflow task fails."""
-    handle = client.get_workflow_handle(workflow_id(stuck.agreement_id))
-    failure = task_failure(await handle.fetch_history()) or "no failure in the history"
-    raise AssertionError(f"{seed}: {stuck}: {failure}") from stuck

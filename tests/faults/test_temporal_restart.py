@@ -33,7 +33,6 @@ import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NoReturn
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -52,10 +51,8 @@ from eventstore.integrity import verify_log
 from tests.faults.agreement_checks import (
     assert_histories_replay,
     assert_lives_as_scripted,
-    mail_ids,
-    task_failure,
-    until_mailed,
-    workflow_state,
+    explain_stuck,
+    outcome_of,
 )
 from tests.faults.agreement_lives import Ending, life
 from tests.faults.driver import CALL_TIMEOUT_S, Driven, WorkflowTaskFailing, drive
@@ -127,21 +124,17 @@ async def test_agreements_come_out_whole_when_the_temporal_server_is_killed_and_
             )
             driven: list[Driven] = await asyncio.wait_for(driving, SETTLE_S)
         except WorkflowTaskFailing as stuck:
-            await _explain_stuck(client, stuck, seed)
+            await explain_stuck(client, stuck, seed)
         finally:
             driving.cancel()
             await asyncio.wait({driving}, timeout=CALL_TIMEOUT_S)
-        logs = {
-            one.agreement_id: await fresh_store.read_stream(workflow_id(one.agreement_id))
-            for one in lives
-        }
-        mailed = [m for events in logs.values() for m in mail_ids(events)]
-        await until_mailed(smtp.maildir, set(mailed), MAIL_POLLS, seed)
-        states = {one.agreement_id: await workflow_state(client, one, SETTLE_S) for one in lives}
-        histories = [
-            await client.get_workflow_handle(workflow_id(one.agreement_id)).fetch_history()
-            for one in lives
-        ]
+        outcome = await outcome_of(client, fresh_store, lives, smtp.maildir, seed, SETTLE_S)
+        logs, mailed, states, histories = (
+            outcome.logs,
+            outcome.mailed,
+            outcome.states,
+            outcome.histories,
+        )
         # The worker came through every kill of the server without a restart.
         assert not working.done(), (seed, working.exception() if working.done() else None)
     finally:
@@ -257,10 +250,3 @@ async def _events_in(dsn: str) -> int:
         return int(await connection.fetchval("SELECT count(*) FROM events"))
     finally:
         await connection.close()
-
-
-async def _explain_stuck(client: Client, stuck: WorkflowTaskFailing, seed: str) -> NoReturn:
-    """Fail with why the agreement's workflow task fails."""
-    handle = client.get_workflow_handle(workflow_id(stuck.agreement_id))
-    failure = task_failure(await handle.fetch_history()) or "no failure in the history"
-    raise AssertionError(f"{seed}: {stuck}: {failure}") from stuck

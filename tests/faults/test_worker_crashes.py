@@ -42,25 +42,21 @@ import asyncio
 import os
 import random
 from datetime import UTC, datetime
-from typing import NoReturn
 from uuid import UUID, uuid4
 
 import pytest
-from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from activities.mail import message_id_for
 from domain.calendar import almaty_date
-from eventstore import PostgresEventStore, RecordedEvent
+from eventstore import PostgresEventStore
 from tests.faults.agreement_checks import (
     assert_histories_replay,
     assert_lives_as_scripted,
-    task_failure,
-    until_mailed,
-    workflow_state,
+    explain_stuck,
+    outcome_of,
 )
-from tests.faults.agreement_checks import mail_ids as mail_ids_of
-from tests.faults.agreement_lives import Ending, Life, life
+from tests.faults.agreement_lives import Ending, life
 from tests.faults.driver import CALL_TIMEOUT_S, Driven, WorkflowTaskFailing, drive
 from tests.faults.mailed_copies import Copy, copies, deliveries, window_problem
 from tests.faults.worker_processes import WorkerProcesses
@@ -111,15 +107,14 @@ async def test_agreements_come_out_whole_after_twenty_kills_of_the_worker(
         try:
             driven: list[Driven] = await asyncio.wait_for(driving, SETTLE_S)
         except WorkflowTaskFailing as stuck:
-            await _explain_stuck(client, stuck, seed)
-        logs = {one.agreement_id: await _log(fresh_store, one) for one in lives}
-        mail_ids = [m for events in logs.values() for m in mail_ids_of(events)]
-        await until_mailed(smtp.maildir, set(mail_ids), MAIL_POLLS, seed)
-        states = {one.agreement_id: await workflow_state(client, one, SETTLE_S) for one in lives}
-        histories = [
-            await client.get_workflow_handle(workflow_id(one.agreement_id)).fetch_history()
-            for one in lives
-        ]
+            await explain_stuck(client, stuck, seed)
+        outcome = await outcome_of(client, fresh_store, lives, smtp.maildir, seed, SETTLE_S)
+        logs, mail_ids, states, histories = (
+            outcome.logs,
+            outcome.mailed,
+            outcome.states,
+            outcome.histories,
+        )
         exit_code = await workers.stop()
     finally:
         driving.cancel()
@@ -168,14 +163,3 @@ async def test_agreements_come_out_whole_after_twenty_kills_of_the_worker(
         f"{len(mail_ids)} mails ({len(twice)} sent twice in the window), "
         f"{sum(d.failed_calls for d in driven)} calls retried"
     )
-
-
-async def _explain_stuck(client: Client, stuck: WorkflowTaskFailing, seed: str) -> NoReturn:
-    """Fail with why the agreement's workflow task fails."""
-    handle = client.get_workflow_handle(workflow_id(stuck.agreement_id))
-    failure = task_failure(await handle.fetch_history()) or "no failure in the history"
-    raise AssertionError(f"{seed}: {stuck}: {failure}") from stuck
-
-
-async def _log(store: PostgresEventStore, one: Life) -> list[RecordedEvent]:
-    return await store.read_stream(workflow_id(one.agreement_id))
