@@ -142,7 +142,7 @@ def test_pit_status_without_temporal_shows_the_zone_the_test_wrote(
     strict = pit.invoke(app, ["status", "--max-behind", str(UNPROJECTED - 1)])
 
     assert shown.exit_code == 0, shown.output
-    assert "migrations 9 of 9 applied" in shown.stdout
+    assert "migrations 10 of 10 applied" in shown.stdout
     assert "not checked: TEMPORAL_ADDRESS is not set" in shown.stdout
     assert f"{UNPROJECTED} events behind" in shown.stdout
     assert f"Signed       {SIGNED} events" in shown.stdout
@@ -155,7 +155,7 @@ def test_pit_status_without_temporal_shows_the_zone_the_test_wrote(
     assert survey["up"]
     assert survey["problems"] == []
     postgres = survey["postgres"]
-    assert postgres["migrations"] == {"applied": 9, "available": 9, "pending": []}
+    assert postgres["migrations"] == {"applied": 10, "available": 10, "pending": []}
     assert postgres["projections"]["behind"] == UNPROJECTED
     assert postgres["projections"]["agreements"] == 3
     assert postgres["signed_checkpoint"]["tree_size"] == SIGNED

@@ -8,11 +8,14 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import typer.main
 import yaml
 
 from cli.main import app
+from eventstore.app_login import PASSWORD_VARIABLE
+from eventstore.connection import APP_ROLE
 from workers.settings import PitSettings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,6 +27,7 @@ INTERPOLATION = re.compile(r"(?<!\$)\$\{(?P<name>\w+)(?:(?P<op>:?[-?])(?P<arg>[^
 PIT_VARIABLES = re.compile(r"^(PIT_\w+|DATABASE_URL|TEMPORAL_\w+|SMTP_URL)$")
 SECRETS = re.compile(r"PASSWORD|SMTP_URL|KEY_PATH")
 CONDITIONS = {"service_healthy", "service_completed_successfully", "service_started"}
+APP_SERVICES = ("worker", "api")
 
 
 def _compose() -> dict[str, Any]:
@@ -55,6 +59,27 @@ def _pit_setting_aliases() -> set[str]:
     return {f.alias for f in PitSettings.model_fields.values() if f.alias}
 
 
+def _words_and_options(command: list[str]) -> tuple[list[str], dict[str, str]]:
+    """A service's command as its subcommand words and its ``--option value`` pairs."""
+    first = next((i for i, word in enumerate(command) if word.startswith("-")), len(command))
+    options = dict(zip(command[first::2], command[first + 1 :: 2], strict=True))
+    assert all(option.startswith("--") for option in options), command
+    return command[:first], options
+
+
+def _database_user(service: str) -> str:
+    url = _interpolated(_services()[service]["environment"]["DATABASE_URL"])
+    user = urlsplit(url).username
+    assert user, (service, url)
+    return user
+
+
+def _app_login() -> str:
+    """The login ``migrate`` makes for the workers and the API."""
+    _words, options = _words_and_options(_services()["migrate"]["command"])
+    return options["--app-login"]
+
+
 def test_every_service_has_an_official_pinned_image_or_builds_the_project() -> None:
     for name, service in _services().items():
         if "build" in service:
@@ -68,7 +93,7 @@ def test_the_stack_has_every_part_of_a_zone() -> None:
     services = _services()
     images = {s.get("image", "").split(":")[0] for s in services.values()}
     assert {"postgres", "temporalio/server", "temporalio/admin-tools", "temporalio/ui"} <= images
-    commands = {name: s.get("command") for name, s in _pit_services().items()}
+    commands = {name: _words_and_options(s["command"])[0] for name, s in _pit_services().items()}
     assert commands == {"migrate": ["db", "migrate"], "worker": ["worker"], "api": ["serve"]}
 
 
@@ -76,12 +101,15 @@ def test_every_pit_command_the_services_run_exists() -> None:
     root = typer.main.get_command(app)
     for name, service in _pit_services().items():
         command: Any = root
-        for word in service["command"]:
+        words, options = _words_and_options(service["command"])
+        for word in words:
             subcommands = getattr(command, "commands", None)  # a group's, by name
             assert subcommands is not None, (name, service["command"])
             assert word in subcommands, (name, service["command"])
             command = subcommands[word]
         assert not hasattr(command, "commands"), (name, service["command"])
+        known = {opt for param in command.params for opt in param.opts}
+        assert set(options) <= known, (name, set(options) - known)
 
 
 def test_every_dependency_exists_with_a_condition_its_target_can_meet() -> None:
@@ -100,7 +128,8 @@ def test_every_dependency_exists_with_a_condition_its_target_can_meet() -> None:
 
 def test_pit_starts_only_on_a_migrated_database_and_a_ready_temporal_namespace() -> None:
     services = _services()
-    for name in ("worker", "api"):
+    assert _is_one_shot(services["migrate"])
+    for name in APP_SERVICES:
         depends = services[name]["depends_on"]
         assert depends["migrate"]["condition"] == "service_completed_successfully", name
         assert depends["temporal-namespace"]["condition"] == "service_completed_successfully"
@@ -201,9 +230,64 @@ def test_secrets_are_required_from_the_environment_not_written_in_the_file() -> 
 def test_every_setting_pit_is_given_is_one_pit_reads() -> None:
     aliases = _pit_setting_aliases()
     for name, service in _pit_services().items():
+        _words, options = _words_and_options(service["command"])
+        # `pit db migrate --app-login` reads the login's password (tests/security check it).
+        reads = aliases | ({PASSWORD_VARIABLE} if "--app-login" in options else set())
         for key in service["environment"]:
             assert PIT_VARIABLES.match(key), (name, key)
-            assert key in aliases, f"{name} sets {key}, which pit does not read"
+            assert key in reads, f"{name} sets {key}, which pit does not read"
+
+
+def test_the_workers_and_the_api_connect_as_the_app_login_and_only_migrate_as_the_owner() -> None:
+    services = _services()
+    owner = services["postgres"]["environment"]["POSTGRES_USER"]
+    login = _app_login()
+    assert login not in (owner, APP_ROLE)
+    assert _database_user("migrate") == owner
+    for name in APP_SERVICES:
+        assert _database_user(name) == login, name
+    # Every pit process but migrate connects as the login: none is given the owner's password.
+    owner_password = INTERPOLATION.search(services["postgres"]["environment"]["POSTGRES_PASSWORD"])
+    assert owner_password is not None
+    for name, service in _pit_services().items():
+        url = service["environment"]["DATABASE_URL"]
+        password = INTERPOLATION.search(url)
+        assert password is not None, name
+        if name == "migrate":
+            assert password["name"] == owner_password["name"], name
+            assert PASSWORD_VARIABLE not in url
+        else:
+            assert password["name"] == PASSWORD_VARIABLE, name
+            assert owner_password["name"] not in str(service["environment"]), name
+    # The password migrate gives the login is the one the workers and the API connect with.
+    given = INTERPOLATION.fullmatch(services["migrate"]["environment"][PASSWORD_VARIABLE])
+    assert given is not None
+    assert given["name"] == PASSWORD_VARIABLE
+    assert given["op"] == ":?"
+
+
+def test_every_file_the_stack_refers_to_exists() -> None:
+    for name, service in _services().items():
+        if "build" in service:
+            assert (ROOT / service["build"] / service.get("dockerfile", "Dockerfile")).is_file()
+        for volume in service.get("volumes", []):
+            source = str(volume if isinstance(volume, str) else volume["source"]).split(":")[0]
+            if source.startswith((".", "/")):
+                assert (ROOT / source).exists(), (name, source)
+        for env_file in service.get("env_file", []):
+            assert (ROOT / env_file).is_file(), (name, env_file)
+    for name, secret in _compose().get("secrets", {}).items():
+        if not INTERPOLATION.search(secret["file"]):
+            assert (ROOT / secret["file"]).is_file(), (name, secret["file"])
+
+
+def test_every_required_variable_is_in_the_deploy_guides_env_file() -> None:
+    guide = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    example = re.search(r"```sh\n# \.env .*?```", guide, re.DOTALL)
+    assert example is not None
+    written = set(re.findall(r"^(\w+)=", example[0], re.MULTILINE))
+    required = {m["name"] for m in INTERPOLATION.finditer(COMPOSE_TEXT) if m["op"] == ":?"}
+    assert required <= written, required - written
 
 
 def test_worker_and_api_work_on_the_same_zone_database_namespace_and_task_queue() -> None:
