@@ -6,6 +6,7 @@ import email
 import email.policy
 import json
 import mailbox
+import re
 from datetime import UTC, datetime
 from email.header import decode_header, make_header
 from email.message import EmailMessage
@@ -19,6 +20,8 @@ from rich.table import Table
 
 from domain.calendar import ALMATY
 from workers.settings import PitSettings
+
+FOLD = re.compile(r"\r?\n(?=[ \t])")
 
 mail_app = typer.Typer(
     help="Mail caught by `pit up` when SMTP_URL is not set (kept in PIT_HOME/mail).",
@@ -69,7 +72,8 @@ def header_text(message: EmailMessage, name: str) -> str | None:
     """
     for found, raw in message.raw_items():
         if found.lower() == name.lower():
-            return str(make_header(decode_header(str(raw))))
+            unfolded = FOLD.sub("", str(raw))  # RFC 5322 2.2.3: remove the CRLF, keep the WSP
+            return str(make_header(decode_header(unfolded))).strip()
     return None
 
 

@@ -41,7 +41,7 @@ def copies(maildir: Path) -> list[Copy]:
             found.append(
                 Copy(
                     str(message["Message-ID"]),
-                    str(message["X-Pit-Mail-Id"]),
+                    str(message["X-Pit-Mail-Id"]).strip(),  # a long id is folded onto its own line
                     path.stat().st_mtime,
                 )
             )
