@@ -1,7 +1,7 @@
 """The JSON API: ``create_app(services)`` builds it; ``api.server`` serves it.
 
 The API lives under ``/api`` (the console will live at ``/``); its OpenAPI document is at
-``/openapi.json`` and browsable at ``/docs``.
+``/openapi.json`` and browsable at ``/docs``; Prometheus scrapes ``/metrics``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from fastapi import FastAPI
 from api.console import install_console
 from api.correlation import install_correlation
 from api.errors import install_error_handlers
-from api.routes import api_router
+from api.metrics import ApiMetrics, RequestMetrics
+from api.routes import api_router, metrics
 from api.services import ApiServices
 
 DESCRIPTION = """
@@ -51,8 +52,12 @@ def create_app(services: ApiServices) -> FastAPI:
         generate_unique_id_function=lambda route: route.name,
     )
     app.state.services = services
+    app.state.metrics = ApiMetrics()
     install_error_handlers(app)
     install_correlation(app)
+    app.add_middleware(RequestMetrics, metrics=app.state.metrics)
     app.include_router(api_router(), prefix="/api")
+    app.include_router(metrics.router)  # GET /metrics, where Prometheus looks by default
     install_console(app)
+    app.state.metrics.learn_routes(app.routes)
     return app

@@ -12,6 +12,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from pydantic import SecretStr
 from temporalio.client import Client
 
 from api.accounts import AccountStore
@@ -38,6 +39,7 @@ class ApiServices:
         task_queue: where agreements' workflows run (a submission starts one there).
         correspondents: whom a new agreement's workflow writes to besides the participant.
         clock: the "now" that overdue and open tasks are decided at.
+        metrics_token: the bearer token ``GET /metrics`` requires (None: it requires none).
     """
 
     accounts: AccountStore
@@ -47,6 +49,7 @@ class ApiServices:
     task_queue: str
     correspondents: Correspondents = field(default_factory=Correspondents)
     clock: Callable[[], datetime] = _now
+    metrics_token: SecretStr | None = None
 
 
 @asynccontextmanager
@@ -78,6 +81,7 @@ async def open_api_services(
                 temporal=temporal,
                 task_queue=settings.task_queue,
                 correspondents=correspondents(settings),
+                metrics_token=settings.metrics_token,
             ),
             projector,
         )

@@ -18,6 +18,7 @@ from projections.errors import (
     RebuildFailed,
     StreamNotProjectable,
 )
+from projections.gauges import PROJECTION_LAG_CAP, ReadModelGauges
 from projections.participants import ParticipantEntry, participant_entry
 from projections.projector import SUBSCRIPTION_ID, Projector
 from projections.queries import (
@@ -40,6 +41,7 @@ from projections.tasks import Task, TaskKind, tasks_for
 
 __all__ = [
     "MAX_LIMIT",
+    "PROJECTION_LAG_CAP",
     "SUBSCRIPTION_ID",
     "AcceptedReport",
     "AgreementFilters",
@@ -58,6 +60,7 @@ __all__ = [
     "ProjectionError",
     "ProjectionStatus",
     "Projector",
+    "ReadModelGauges",
     "ReadModels",
     "RebuildFailed",
     "RebuildProgress",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 
@@ -25,6 +25,7 @@ from eventstore.connection import APP_ROLE, open_app_pool
 from eventstore.pg_errors import unavailable_as_store_error
 from projections import sql
 from projections.errors import InvalidQuery
+from projections.gauges import ReadModelGauges, read_model_gauges
 from projections.participants import ParticipantEntry
 from projections.reports import AcceptedReport
 
@@ -477,6 +478,26 @@ class ReadModels:
             StoreUnavailable: the database cannot be reached.
         """
         return zone_actuals(await self.accepted_reports())
+
+    async def gauges(
+        self, now: datetime, *, subscription_id: str, statement_timeout: timedelta
+    ) -> ReadModelGauges:
+        """What an operator watches (:class:`~projections.gauges.ReadModelGauges`) at ``now``,
+        in one read-only transaction whose statements the server cancels after
+        ``statement_timeout``.
+
+        Raises:
+            StoreUnavailable: the database cannot be reached.
+            asyncpg.QueryCanceledError: a statement took longer than ``statement_timeout``.
+        """
+        milliseconds = max(1, round(statement_timeout.total_seconds() * 1000))
+        async with (
+            unavailable_as_store_error("counting the gauges"),
+            self._pool.acquire() as connection,
+            connection.transaction(readonly=True),
+        ):
+            await connection.execute(sql.LOCAL_STATEMENT_TIMEOUT, f"{milliseconds}ms")
+            return await read_model_gauges(connection, _aware(now), subscription_id)
 
 
 async def open_pool(

@@ -283,3 +283,55 @@ SELECT (SELECT count(*) FROM agreements),
        (SELECT count(*) FROM open_deadlines),
        (SELECT count(*) FROM accepted_reports)
 """
+
+# --- What an operator watches (projections/gauges.py, the API's /metrics) ----------------------
+
+# The transaction's statements are cancelled after $1 ('1500ms').
+LOCAL_STATEMENT_TIMEOUT = "SELECT set_config('statement_timeout', $1, true)"
+
+# (gauge, label, value) rows: agreements not in a final status ($2) by status; open deadlines
+# past due at $1 by kind; the staff's open tasks (no $3, the participant's role, among their
+# roles) past due at $1 by kind. Each through its index (status, due_at).
+GAUGE_COUNTS = """
+SELECT 'open_agreements' AS gauge, status AS label, count(*) AS value
+  FROM agreements
+ WHERE status <> ALL($2::text[])
+ GROUP BY status
+UNION ALL
+SELECT 'overdue_deadlines', kind, count(*)
+  FROM open_deadlines
+ WHERE due_at <= $1
+ GROUP BY kind
+UNION ALL
+SELECT 'sla_breaches', kind, count(*)
+  FROM inbox
+ WHERE due_at <= $1 AND NOT ($3::text = ANY(roles))
+ GROUP BY kind
+"""
+
+# The latest signed checkpoint; the oldest event it does not cover (every event of a
+# transaction at or above its boundary, in log order, through the primary key); and the events
+# after the subscription $1's checkpoint, counted up to $2.
+GAUGE_LOG = """
+WITH signed AS (
+    SELECT tree_size, signed_at, boundary FROM checkpoints ORDER BY tree_size DESC LIMIT 1
+), projected AS (
+    SELECT transaction_id, global_position
+      FROM subscription_checkpoints
+     WHERE subscription_id = $1
+)
+SELECT (SELECT tree_size FROM signed) AS tree_size,
+       (SELECT signed_at FROM signed) AS signed_at,
+       (SELECT recorded_at
+          FROM events
+         WHERE transaction_id >= coalesce((SELECT boundary FROM signed), '0'::xid8)
+         ORDER BY transaction_id, global_position
+         LIMIT 1) AS oldest_unsigned_at,
+       (SELECT count(*)
+          FROM (SELECT
+                  FROM events
+                 WHERE (transaction_id, global_position)
+                       > (coalesce((SELECT transaction_id FROM projected), '0'::xid8),
+                          coalesce((SELECT global_position FROM projected), 0))
+                 LIMIT $2) AS behind) AS projection_lag
+"""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -42,6 +42,9 @@ class PitSettings(BaseSettings):
     )
     # Temporal SDK metrics for Prometheus (host:port); empty turns them off.
     metrics_address: str = Field(default="127.0.0.1:9464", alias="PIT_METRICS_ADDRESS")
+    # The bearer token Prometheus must send to scrape the API's GET /metrics (a secret: from the
+    # environment only; empty or unset: /metrics answers without one, as /api/ready does).
+    metrics_token: SecretStr | None = Field(default=None, alias="PIT_METRICS_TOKEN")
     # Where `pit up` serves the JSON API (and its OpenAPI at /docs): http://host:port; port 0
     # lets the system pick one (pit up prints it).
     api_host: str = Field(default="127.0.0.1", alias="PIT_API_HOST", min_length=1)
@@ -55,6 +58,12 @@ class PitSettings(BaseSettings):
     checkpoint_every_minutes: int = Field(
         default=60, alias="PIT_CHECKPOINT_EVERY_MINUTES", ge=1, le=7 * 24 * 60
     )
+
+    @field_validator("metrics_token", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # A compose file passes an unset variable through as empty: that is no token.
+        return None if value == "" else value
 
     def require(self, *names: str) -> tuple[str, ...]:
         """The named settings' values; refuses to go on without any of them.

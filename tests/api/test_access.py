@@ -14,7 +14,13 @@ from tests.domain.agreement.agreement_scenarios import goods as goods_declared
 pytestmark = pytest.mark.postgres
 
 PARTICIPANT, REVIEWER = "alatau-software", "reviewer-aigerim"
-OPEN = {("GET", "/api/health"), ("GET", "/api/ready"), ("POST", "/api/session")}
+# /metrics needs PIT_METRICS_TOKEN only where one is set (tests/api/test_metrics.py).
+OPEN = {
+    ("GET", "/api/health"),
+    ("GET", "/api/ready"),
+    ("POST", "/api/session"),
+    ("GET", "/metrics"),
+}
 ERROR_SHAPE = {"code", "message", "field", "legal_basis"}
 
 

@@ -47,6 +47,7 @@ ROLES = (OWNER, OTHER, REVIEWER, DANA, AUDITOR, ADMIN)
 MATRIX: dict[str, str] = {
     "GET /api/health":                                  "A     A     A      A      A     A",
     "GET /api/ready":                                   "A     A     A      A      A     A",
+    "GET /metrics":                                     "A     A     A      A      A     A",
     "POST /api/session":                                "A     A     A      A      A     A",
     "GET /api/session":                                 "A     A     A      A      A     A",
     "DELETE /api/session":                              "A     A     A      A      A     A",

@@ -1,7 +1,8 @@
 """No secret reaches a log: a full run of `pit worker` (an agreement concluded, its notices
 mailed through an SMTP server that refuses the credentials), of `pit serve` (logins by API and
-console, bearer tokens, session cookies) and a worker that cannot reach its database, all at
-DEBUG in JSON, grepped for every secret they were given or made."""
+console, bearer tokens, session cookies, scrapes with the metrics' token) and a worker that
+cannot reach its database, all at DEBUG in JSON, grepped for every secret they were given or
+made."""
 
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ BOUND_S = 60  # bounds on starting and stopping, not timings under test
 DB_SECRET = "db-Pa55-" + uuid4().hex
 SMTP_SECRET = "smtp-Pa55-" + uuid4().hex
 USER_PASSWORD = "a long passphrase " + uuid4().hex
+METRICS_TOKEN = "metrics-" + uuid4().hex
 MAIL_ATTEMPTS_S = 4.0  # long enough for the notices' first delivery attempts to fail and log
 
 
@@ -151,6 +153,7 @@ async def test_serving_people_logs_no_password_token_or_session(
         "TEMPORAL_ADDRESS": dev_server.client.service_client.config.target_host,
         "PIT_API_HOST": "127.0.0.1",
         "PIT_API_PORT": str(port),
+        "PIT_METRICS_TOKEN": METRICS_TOKEN,
         "PIT_LOG_FORMAT": "json",
         "PIT_LOG_LEVEL": "DEBUG",
     }
@@ -190,6 +193,12 @@ async def test_serving_people_logs_no_password_token_or_session(
             forged = await http.get(
                 "/api/agreements", headers={"Authorization": f"Bearer {token}x"}
             )
+            scraped = await http.get(
+                "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}
+            )
+            unscraped = await http.get(
+                "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}x"}
+            )
         async with httpx.AsyncClient(base_url=url, timeout=30) as browser:
             console = await browser.post(
                 "/login", data={"login": "reviewer-secret", "password": USER_PASSWORD}
@@ -203,6 +212,9 @@ async def test_serving_people_logs_no_password_token_or_session(
     assert wrong.status_code == 401
     assert listed.status_code == 200
     assert forged.status_code == 401
+    assert scraped.status_code == 200, scraped.text
+    assert 'pit_up{component="database"} 1.0' in scraped.text
+    assert unscraped.status_code == 401
     assert console.status_code in (200, 303)
     assert cookies, "no session cookie was set"
     assert server.returncode == 0, logs[-2000:]
@@ -212,6 +224,7 @@ async def test_serving_people_logs_no_password_token_or_session(
             "database password": DB_SECRET,
             "user password": USER_PASSWORD,
             "API token": token,
+            "metrics token": METRICS_TOKEN,
             **{f"session cookie {n}": value for n, value in enumerate(cookies)},
         },
     )
