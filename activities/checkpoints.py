@@ -7,9 +7,14 @@ from datetime import UTC, datetime
 import asyncpg
 from pydantic import BaseModel, ConfigDict
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
-from eventstore.checkpoints import SigningKey, make_checkpoint
+from activities.metrics import count
+from eventstore.checkpoints import LogDiffersFromCheckpoint, SigningKey, make_checkpoint
 from eventstore.connection import APP_ROLE, open_app_pool
+
+VERIFY_RUNS = "pit_verify_runs"
+VERIFY_RUNS_HELP = "Checks of the log against the latest signed checkpoint, by result"
 
 
 class CheckpointMade(BaseModel):
@@ -41,9 +46,22 @@ class CheckpointActivities:
 
     @activity.defn(name="make_checkpoint")
     async def make_checkpoint(self) -> CheckpointMade | None:
-        """Sign the tree over every event whose transaction has ended; None for an empty log."""
+        """Sign the tree over every event whose transaction has ended; None for an empty log.
+
+        First checks the log against the latest checkpoint (counted in ``pit_verify_runs`` by
+        result); a log that differs fails the activity, not retried, and nothing is signed.
+        """
         async with self._pool.acquire() as connection:
-            made = await make_checkpoint(connection, self._key, datetime.now(UTC))
+            try:
+                made = await make_checkpoint(connection, self._key, datetime.now(UTC))
+            except LogDiffersFromCheckpoint as differs:
+                count(VERIFY_RUNS, 1, VERIFY_RUNS_HELP, result="failed")
+                activity.logger.error("log differs from the latest checkpoint: %s", differs)
+                # Not retried: a changed log is for people (`pit audit verify` names it all).
+                raise ApplicationError(
+                    str(differs), type="log_differs_from_checkpoint", non_retryable=True
+                ) from differs
+        count(VERIFY_RUNS, 1, VERIFY_RUNS_HELP, result="ok")
         if made is None:
             return None
         activity.logger.info("checkpoint made: %s events", made.tree_size)

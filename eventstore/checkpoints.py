@@ -55,6 +55,14 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::xid8)
 """
 
 
+class LogDiffersFromCheckpoint(Exception):
+    """The log no longer holds what the latest checkpoint signed: nothing new is signed."""
+
+    def __init__(self, problem: CheckpointProblem) -> None:
+        super().__init__(f"the log differs from the latest {problem}")
+        self.problem = problem
+
+
 class CheckpointKeyError(Exception):
     """The signing key cannot be read: names the file or the variable and why."""
 
@@ -244,17 +252,29 @@ async def make_checkpoint(
     Returns the new checkpoint; the latest one when no event was added since (nothing is
     signed twice); None while the log is empty. "Ended" is the cluster's view
     (``pg_snapshot_xmin``): a transaction left open anywhere on the server, even in another
-    database, holds the newest events back for the next checkpoint; they are never lost.
+    database, holds the newest events back for the next checkpoint; they are never lost. The
+    latest checkpoint is checked first against the log (its signature, and the root of the
+    log's first ``tree_size`` events).
+
+    Raises:
+        LogDiffersFromCheckpoint: the log was changed under the latest checkpoint (an event
+            changed, removed, inserted or reordered, or its signature broken): nothing is
+            signed.
     """
     async with connection.transaction(isolation="repeatable_read", readonly=False):
         boundary = await connection.fetchval("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")
         hashes = [bytes(r[0]) for r in await connection.fetch(LOG_ORDER_SQL, boundary)]
-        if not hashes:
-            return None
         latest = await latest_checkpoint(connection)
-        if latest is not None and latest.tree_size >= len(hashes):
-            return latest
+        if not hashes and latest is None:
+            return None
         tree = LogTree(hashes)
+        if latest is not None:
+            # Never sign over a log that no longer holds what was signed before.
+            problems = check_checkpoints([latest], tree, [latest.public_key])
+            if problems:
+                raise LogDiffersFromCheckpoint(problems[0])
+            if latest.tree_size >= len(hashes):
+                return latest
         checkpoint = sign(TreeHead(len(hashes), tree.root(), now), key, boundary)
         await connection.execute(
             INSERT_CHECKPOINT,

@@ -12,11 +12,15 @@ import asyncpg
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from temporalio.exceptions import ApplicationError
+from temporalio.testing import ActivityEnvironment
 
+from activities.checkpoints import CheckpointActivities
 from eventstore import PostgresEventStore
 from eventstore.checkpoints import (
     Checkpoint,
     CheckpointKeyError,
+    LogDiffersFromCheckpoint,
     SigningKey,
     all_checkpoints,
     make_checkpoint,
@@ -245,3 +249,65 @@ async def test_a_disabled_guard_is_named(fresh_store: PostgresEventStore, fresh_
     assert report.first_problem == (
         "the guard trigger events_refuse_update_delete on events is disabled"
     )
+
+
+# Tamperings that change what the latest checkpoint signed (the events' chain links in log
+# order): the next checkpoint is refused, and says where.
+CHANGED = "root does not match the log: an event among log positions 1..12"
+UNDER_A_CHECKPOINT = {
+    "stream deleted": "events were removed (log positions 11..12 are gone)",
+    "log truncated and re-appended re-hashed": CHANGED,
+    "stream rewritten and re-chained": CHANGED,
+    "log reordered": CHANGED,
+}
+
+
+@pytest.mark.parametrize("name", list(UNDER_A_CHECKPOINT))
+async def test_no_checkpoint_is_signed_over_a_log_changed_under_the_last_one(
+    name: str, fresh_store: PostgresEventStore, fresh_dsn: str
+) -> None:
+    tamper, named = TAMPERINGS[name][0], UNDER_A_CHECKPOINT[name]
+    key = SigningKey.generate()
+    await _log(fresh_store)
+    owner = await asyncpg.connect(fresh_dsn)
+    try:
+        await _checkpoint(owner, key, 12)
+        await owner.execute("SET session_replication_role = replica")  # triggers off
+        await tamper(owner, fresh_store)
+        await owner.execute("SET session_replication_role = origin")
+        await fresh_store.append("agreement-d", [event()], 0)  # something new to sign
+        with pytest.raises(LogDiffersFromCheckpoint) as refused:
+            await make_checkpoint(owner, key, NOW)
+        stored = await all_checkpoints(owner)
+    finally:
+        await owner.close()
+
+    assert named in str(refused.value)
+    assert refused.value.problem.tree_size == 12
+    assert [c.tree_size for c in stored] == [12]
+
+
+async def test_the_checkpoint_activity_fails_for_people_when_the_log_differs(
+    fresh_store: PostgresEventStore, fresh_dsn: str
+) -> None:
+    key = SigningKey.generate()
+    await _log(fresh_store)
+    owner = await asyncpg.connect(fresh_dsn)
+    activities = await CheckpointActivities.open(fresh_dsn, key)
+    try:
+        await _checkpoint(owner, key, 12)
+        made = await ActivityEnvironment().run(activities.make_checkpoint)
+        await owner.execute("SET session_replication_role = replica")
+        await _delete_a_stream(owner, fresh_store)
+        await owner.execute("SET session_replication_role = origin")
+        with pytest.raises(ApplicationError) as failed:
+            await ActivityEnvironment().run(activities.make_checkpoint)
+    finally:
+        await activities.close()
+        await owner.close()
+
+    assert made is not None
+    assert made.tree_size == 12
+    assert failed.value.type == "log_differs_from_checkpoint"
+    assert failed.value.non_retryable
+    assert "the log has only 9 events" in str(failed.value)
