@@ -11,9 +11,9 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator
 
-from domain.values import BasisPoints, Count, MoneyKZT, PlainText
+from domain.values import BasisPoints, Count, MoneyKZT, PlainText, refuse_deep_nesting
 
 
 class PriorityArea(StrEnum):
@@ -100,18 +100,34 @@ class ApplicationForm(BaseModel):
     requested_start: date
     requested_end: date
 
-    @model_validator(mode="after")
-    def _check_term_and_years(self) -> ApplicationForm:
-        if self.requested_end <= self.requested_start:
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_nested_too_deep(cls, value: object) -> object:
+        return refuse_deep_nesting(value)
+
+    # Field validators rather than a model validator, so that each error names its field: the
+    # fields before a field are validated first, and any that failed carry their own error.
+    @field_validator("planned_obligations")
+    @classmethod
+    def _each_year_once(
+        cls, obligations: tuple[YearObligations, ...]
+    ) -> tuple[YearObligations, ...]:
+        return _years_unique_and_sorted(obligations)
+
+    @field_validator("requested_end")
+    @classmethod
+    def _term_holds_the_planned_years(cls, end: date, info: ValidationInfo) -> date:
+        start = info.data.get("requested_start")
+        if start is None:
+            return end
+        if end <= start:
             raise ValueError("requested_end must be after requested_start")
-        object.__setattr__(
-            self, "planned_obligations", _years_unique_and_sorted(self.planned_obligations)
-        )
-        years = term_years(self.requested_start, self.requested_end)
-        outside = [o.year for o in self.planned_obligations if o.year not in years]
+        years = term_years(start, end)
+        planned = info.data.get("planned_obligations", ())
+        outside = [o.year for o in planned if o.year not in years]
         if outside:
             raise ValueError(
                 f"planned_obligations has years {outside} outside the requested term "
-                f"{years[0]}-{years[-1]} (the term ends on {self.requested_end})"
+                f"{years[0]}-{years[-1]} (the term ends on {end})"
             )
-        return self
+        return end

@@ -36,6 +36,10 @@ def prepare_append(
     for index, event in enumerate(events):
         if not isinstance(event, NewEvent):
             raise PayloadError(f"events[{index}]", "must be a NewEvent")
+        try:
+            event.check_header()
+        except PayloadError as error:
+            raise PayloadError(f"events[{index}].{error.field}", error.rule) from None
         if event.event_id in seen:
             raise PayloadError(f"events[{index}].event_id", "repeats an event id of this batch")
         seen.add(event.event_id)

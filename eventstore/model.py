@@ -8,7 +8,15 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+)
 
 from eventstore.canonical import canonical_payload
 from eventstore.errors import PayloadError
@@ -20,6 +28,8 @@ EVENT_TYPE_PATTERN = r"^[A-Za-z][A-Za-z0-9_.:-]{0,99}$"
 MAX_SCHEMA_VERSION = 32767
 
 _EVENT_TYPE = re.compile(EVENT_TYPE_PATTERN)
+
+RULE_UTC_INSTANT = "must be an instant from year 1 to year 9999 in UTC"
 
 
 def format_utc(moment: datetime) -> str:
@@ -98,22 +108,46 @@ class EventMetadata(BaseModel):
             PayloadError: a field breaks a payload rule (only possible for a copy made with
                 ``model_copy(update=...)``, which skips validation).
         """
-        encoded = canonical_payload(self.to_json_object(), "metadata")
+        as_json = self.to_json_object()
+        try:
+            encoded = canonical_payload(as_json, "metadata")
+        except (TypeError, ValueError):  # orjson refuses what the rules refuse too: say which
+            check_json_object(as_json, "metadata")
+            raise
         # One look-up of pydantic's private dict: attribute access to private fields goes
         # through __getattr__ and costs more than the whole encoding.
         checked = self.__pydantic_private__ or {}
         if encoded == checked.get("_checked_json"):
             digest: bytes = checked["_checked_digest"]
             return encoded, digest
-        check_json_object(self.to_json_object(), "metadata")
+        check_json_object(as_json, "metadata")
+        # A copy that skipped validation may also break a field's own rule (an empty actor_id):
+        # validate it as reading it back will, so that no unreadable metadata is written.
+        try:
+            EventMetadata.model_validate(as_json)
+        except ValidationError as invalid:
+            first = invalid.errors(include_url=False, include_input=False)[0]
+            where = "".join(
+                f"[{step}]" if isinstance(step, int) else f".{step}" for step in first["loc"]
+            )
+            raise PayloadError(f"metadata{where}", first["msg"]) from None
         return encoded, hashlib.sha256(encoded).digest()
 
     def to_json_object(self) -> dict[str, Any]:
-        """The metadata as the JSON object that is stored and hashed (every key present)."""
+        """The metadata as the JSON object that is stored and hashed (every key present).
+
+        Raises:
+            PayloadError: ``occurred_at`` is not within years 1-9999 once in UTC (e.g.
+                0001-01-01T00:00+05:00), so it has no text to store.
+        """
+        try:
+            occurred_at = format_utc(self.occurred_at)
+        except OverflowError:
+            raise PayloadError("metadata.occurred_at", RULE_UTC_INSTANT) from None
         return {
             "actor_id": self.actor_id,
             "actor_role": self.actor_role,
-            "occurred_at": format_utc(self.occurred_at),
+            "occurred_at": occurred_at,
             "legal_basis": list(self.legal_basis),
             "rule_set_version": self.rule_set_version,
             "correlation_id": self.correlation_id,
@@ -164,20 +198,42 @@ class NewEvent(BaseModel):
     @field_validator("type", mode="before")
     @classmethod
     def _type_is_stable_string(cls, value: object) -> object:
-        if not isinstance(value, str) or _EVENT_TYPE.fullmatch(value) is None:
-            raise PayloadError("type", f"must match {EVENT_TYPE_PATTERN}")
+        _check_type(value)
         return value
 
     @field_validator("schema_version", mode="before")
     @classmethod
     def _schema_version_in_range(cls, value: object) -> object:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int)
-            or not 1 <= value <= MAX_SCHEMA_VERSION
-        ):
-            raise PayloadError("schema_version", f"must be an int in 1..{MAX_SCHEMA_VERSION}")
+        _check_schema_version(value)
         return value
+
+    def check_header(self) -> None:
+        """Check the id, type and schema version again before they are chained and written.
+
+        ``model_copy(update=...)`` skips validation: a copy could carry a type the header's
+        JSON cannot hold as formatted, or a version no column can.
+
+        Raises:
+            PayloadError: naming the field and the rule.
+        """
+        if not isinstance(self.event_id, UUID):
+            raise PayloadError("event_id", "must be a UUID")
+        _check_type(self.type)
+        _check_schema_version(self.schema_version)
+
+
+def _check_type(value: object) -> None:
+    if not isinstance(value, str) or _EVENT_TYPE.fullmatch(value) is None:
+        raise PayloadError("type", f"must match {EVENT_TYPE_PATTERN}")
+
+
+def _check_schema_version(value: object) -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not 1 <= value <= MAX_SCHEMA_VERSION
+    ):
+        raise PayloadError("schema_version", f"must be an int in 1..{MAX_SCHEMA_VERSION}")
 
 
 class RecordedEvent(BaseModel):

@@ -77,8 +77,17 @@ def _check_mapping(mapping: Mapping[object, object], depth: int) -> None:
             _check_string(key)
             _check_value(item, depth)
         except _Violation as violation:
-            violation.steps.append(f".{key}")
+            violation.steps.append(_key_step(key))
             raise
+
+
+def _key_step(key: object) -> str:
+    """A key's step in an error's field path: ``.name``, or ``[repr]`` for a key that is not
+    printable text (a NUL, a lone surrogate...), whose repr escapes it, so that the error can
+    itself be logged and sent."""
+    if isinstance(key, str):
+        return f".{key}" if key.isprintable() else f"[{key!r}]"
+    return f".{key!r}"
 
 
 def _check_sequence(items: Sequence[object], depth: int) -> None:

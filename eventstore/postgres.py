@@ -32,6 +32,31 @@ from eventstore.verification import VerificationReport
 # times settles it, and a stream hot enough to lose every time needs an exact version anyway.
 _ANY_VERSION_ATTEMPTS = 5
 
+# The range of PostgreSQL's bigint (versions and positions): larger arguments could not even be
+# sent, and no row holds them.
+_BIGINT_MAX = 2**63 - 1
+# Half of it bounds read_all's limit, so that a window (position + limit) is a bigint too.
+_READ_ALL_MOST = 2**62
+
+
+def _bigint(value: int) -> int:
+    """An int argument within bigint's range: beyond it, every stored value is on one side."""
+    return max(-_BIGINT_MAX, min(value, _BIGINT_MAX))
+
+
+def _sendable(moment: datetime | None) -> datetime | None:
+    """An aware instant asyncpg can send: it converts to UTC, which for an instant within a
+    day of year 1 or 9999 is beyond what a datetime holds; such an instant is before (or after)
+    every stored one, and the UTC bound says the same."""
+    if moment is None or moment.utcoffset() is None:
+        return moment
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        if moment.year == 1:
+            return datetime.min.replace(tzinfo=UTC)
+        return datetime.max.replace(tzinfo=UTC)
+
 
 def row_to_recorded(row: asyncpg.Record, offset: int = 0) -> RecordedEvent:
     """Build a RecordedEvent from a row selecting ``sql.EVENT_COLUMNS`` from ``offset`` on.
@@ -215,6 +240,8 @@ class PostgresEventStore:
             return (0, GENESIS_HASH) if row is None else (row[0], row[1])
         if expected_version == 0:
             return 0, GENESIS_HASH
+        if expected_version > _BIGINT_MAX:
+            return None
         cached = self._heads.get(stream_id)
         if cached is not None and cached[0] == expected_version:
             return cached
@@ -257,7 +284,11 @@ class PostgresEventStore:
         validate_stream_id(stream_id)
         async with self.connection("reading a stream") as connection:
             rows = await connection.fetch(
-                sql.READ_STREAM, stream_id, from_version, occurred_until, recorded_until
+                sql.READ_STREAM,
+                stream_id,
+                _bigint(from_version),
+                _sendable(occurred_until),
+                _sendable(recorded_until),
             )
         return [row_to_recorded(row) for row in rows]
 
@@ -285,6 +316,7 @@ class PostgresEventStore:
         """Read events by global position; see :class:`eventstore.store.EventStore`."""
         if limit < 1:
             raise ValueError("limit must be at least 1")
+        limit = min(limit, _READ_ALL_MOST)
         rows: list[asyncpg.Record] = []
         async with self.connection("reading all events") as connection:
             last = await connection.fetchval(sql.LAST_POSITION)

@@ -61,6 +61,8 @@ def check_expected_version(expected: ExpectedVersion) -> None:
 
 
 _PREFIX = re.compile(r"^[A-Za-z0-9_.:-]{0,140}$")
+# A listing's cursor: where the previous page ended, a stream id or any string of its characters.
+_AFTER = re.compile(r"^[A-Za-z0-9_.:-]{0,200}$")
 # Every character a stream id may hold sorts before DEL (U+007F), in byte order and in Python's.
 _AFTER_EVERY_ID = "\x7f"
 
@@ -92,6 +94,10 @@ def stream_range(prefix: str, after: str | None, limit: int, most: int) -> Strea
         raise ValueError(f"a stream prefix is up to 140 of A-Z a-z 0-9 _ . : -, not {prefix!r}")
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= most:
         raise ValueError(f"limit must be from 1 to {most}, got {limit!r}")
+    # Checked like the prefix: a cursor with other characters (a NUL, a lone surrogate) could
+    # not even be sent to PostgreSQL.
+    if after is not None and (not isinstance(after, str) or _AFTER.fullmatch(after) is None):
+        raise ValueError(f"after is up to 200 of A-Z a-z 0-9 _ . : -, not {after!r}")
     upper = prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix else _AFTER_EVERY_ID
     if after is None or after < prefix:
         return StreamRange(prefix, True, upper)

@@ -9,7 +9,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationInfo,
+    field_validator,
+)
 
 from domain.agreement.vocabulary import (
     BreachGroundKind,
@@ -17,7 +25,7 @@ from domain.agreement.vocabulary import (
     GoodsCategory,
     ObligationMetric,
 )
-from domain.values import MoneyKZT, PlainText
+from domain.values import MoneyKZT, PlainText, at_most_places
 
 # A planned or actual figure of an obligation (KZT, jobs or basis points), compared as a Decimal.
 Amount = Annotated[
@@ -30,10 +38,27 @@ Amount = Annotated[
 Quantity = Annotated[
     Decimal,
     Field(ge=Decimal(0), lt=Decimal(10) ** 15, decimal_places=6, allow_inf_nan=False),
+    AfterValidator(at_most_places(6)),
     PlainSerializer(lambda v: format(v, "f"), return_type=str, when_used="json"),
 ]
 
 Text = Annotated[PlainText, Field(min_length=1, max_length=5_000)]
+
+MAX_TEXTS_LENGTH = 100_000
+"""Most characters a list of texts holds in all: 100 texts of 5,000 characters (each up to 6
+bytes in JSON, as ``\\u001f``) would make an event larger than the log's 1 MiB limit."""
+
+
+def _texts_within_limit(texts: tuple[str, ...]) -> tuple[str, ...]:
+    if sum(len(text) for text in texts) > MAX_TEXTS_LENGTH:
+        raise ValueError(f"the texts may hold at most {MAX_TEXTS_LENGTH} characters in all")
+    return texts
+
+
+# Items of a request for changes, reasons of a return or a rejection: 1 to 100 texts.
+Texts = Annotated[
+    tuple[Text, ...], Field(min_length=1, max_length=100), AfterValidator(_texts_within_limit)
+]
 Reference = Annotated[PlainText, Field(min_length=1, max_length=200)]
 # A generated document (a notice to a government body), kept whole in the event.
 Document = Annotated[PlainText, Field(min_length=1, max_length=20_000)]
@@ -99,19 +124,23 @@ class GoodsConsumption(_Value):
     Reg. §13.
     """
 
-    description: Annotated[str, Field(min_length=2, max_length=2_000)]
+    description: Annotated[PlainText, Field(min_length=2, max_length=2_000)]
     hs_code: Annotated[str, Field(pattern=r"^\d{4,10}$")]
-    unit: Annotated[str, Field(min_length=1, max_length=20)]
+    unit: Annotated[PlainText, Field(min_length=1, max_length=20)]
     quantity_imported: Quantity
     value_imported_kzt: MoneyKZT
     quantity_consumed: Quantity
-    consumption: Annotated[str, Field(min_length=2, max_length=2_000, description="How")]
+    consumption: Annotated[PlainText, Field(min_length=2, max_length=2_000, description="How")]
     category: GoodsCategory
     operation: FreeZoneOperation
     excisable: bool
 
-    @model_validator(mode="after")
-    def _consumed_at_most_imported(self) -> GoodsConsumption:
-        if self.quantity_consumed > self.quantity_imported:
+    @field_validator("quantity_consumed")
+    @classmethod
+    def _consumed_at_most_imported(cls, consumed: Decimal, info: ValidationInfo) -> Decimal:
+        # A field validator, so that the error names quantity_consumed (quantity_imported is
+        # validated before it; when it failed, its own error says so).
+        imported = info.data.get("quantity_imported")
+        if imported is not None and consumed > imported:
             raise ValueError("quantity_consumed cannot exceed quantity_imported")
-        return self
+        return consumed

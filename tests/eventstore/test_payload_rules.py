@@ -29,7 +29,7 @@ def _nested(depth: int) -> dict[str, Any]:
         ({"amount": 2**53}, "data.amount", "2^53"),
         ({"amount": -(2**53)}, "data.amount", "2^53"),
         ({"name": "a\x00b"}, "data.name", "NUL"),
-        ({"a\x00": 1}, "data.a\x00", "NUL"),
+        ({"a\x00": 1}, "data['a\\x00']", "NUL"),
         ({"name": "\ud800"}, "data.name", "surrogate"),
         ({1: "one"}, "data.1", "keys must be strings"),
         ({"when": object()}, "data.when", "only str, int"),

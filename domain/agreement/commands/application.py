@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from domain.agreement.commands.base import Command
-from domain.agreement.values import Text
+from domain.agreement.values import Text, Texts
 from domain.agreement.vocabulary import RefusalGround
 from domain.application import ApplicationForm
 
@@ -24,7 +24,7 @@ class RequestChanges(Command):
     """A reviewer asks the applicant to change the application."""
 
     type: Literal["RequestChanges"] = "RequestChanges"
-    items: tuple[Text, ...] = Field(min_length=1, max_length=100)
+    items: Texts
 
 
 class ResubmitApplication(Command):

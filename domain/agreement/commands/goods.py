@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
-
 from domain.agreement.commands.base import Command
-from domain.agreement.values import GoodsConsumption, Reference, Text
+from domain.agreement.values import GoodsConsumption, Reference, Texts
 
 
 class DeclareGoodsConsumption(Command):
@@ -31,4 +29,4 @@ class RejectGoodsDeclaration(Command):
 
     type: Literal["RejectGoodsDeclaration"] = "RejectGoodsDeclaration"
     declaration_id: Reference
-    reasons: tuple[Text, ...] = Field(min_length=1, max_length=100)
+    reasons: Texts

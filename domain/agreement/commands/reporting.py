@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from domain.agreement.commands.base import Command
-from domain.agreement.values import Reference, Text
+from domain.agreement.values import Reference, Texts
 from domain.application import YearObligations
 from domain.values import MoneyKZT
 
@@ -43,7 +43,7 @@ class ReturnAnnualReport(Command):
 
     type: Literal["ReturnAnnualReport"] = "ReturnAnnualReport"
     report_id: Reference
-    reasons: tuple[Text, ...] = Field(min_length=1, max_length=100)
+    reasons: Texts
 
 
 class MarkAnnualReportOverdue(Command):

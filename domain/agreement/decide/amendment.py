@@ -81,6 +81,7 @@ def propose_amendment(
     if command.end_date is None and command.obligations is None:
         raise InvalidInput(
             "an amendment changes the end date, the obligations, or both",
+            (REG_9_3,),
             code="empty_amendment",
         )
     _, obligations = _amended_terms(state, command.end_date, command.obligations, ctx)
