@@ -19,6 +19,7 @@ from eventstore import PostgresEventStore
 from eventstore.checkpoints import SigningKey
 from workers.agreement_worker import agreement_worker
 from workers.checkpoint_schedule import ensure_checkpoint_schedule
+from workers.healer import heal_forever
 from workers.metrics import MetricsUnavailable, metrics_url, temporal_runtime
 from workers.settings import PitSettings
 from workers.zone_client import start_zone_workflow, zone_start
@@ -82,11 +83,15 @@ async def run_worker(
                 temporal=temporal_address,
                 namespace=settings.temporal_namespace,
             )
+            healing = asyncio.create_task(heal_forever(client, settings.heal_every_seconds))
             beside = asyncio.create_task(_after_start(after_start, client)) if after_start else None
             serving = asyncio.ensure_future(serve(client, stop)) if serve else None
             await _until_stopped(stop, serving)
             log.info("worker_stopping", reason="signal" if stop.is_set() else "service_ended")
             stop.set()
+            healing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await healing
             if beside is not None:
                 beside.cancel()  # a no-op when it has finished
                 with contextlib.suppress(asyncio.CancelledError):

@@ -58,6 +58,8 @@ class PitSettings(BaseSettings):
     checkpoint_every_minutes: int = Field(
         default=60, alias="PIT_CHECKPOINT_EVERY_MINUTES", ge=1, le=7 * 24 * 60
     )
+    # How often the worker looks for agreements wedged by the SDK defect (workers/healer.py).
+    heal_every_seconds: float = Field(default=30, alias="PIT_HEAL_EVERY_SECONDS", gt=0, le=3600)
 
     @field_validator("metrics_token", mode="before")
     @classmethod

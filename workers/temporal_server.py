@@ -16,6 +16,8 @@ from pathlib import Path
 
 import structlog
 
+from workers.healer import dev_server_args
+
 log = structlog.get_logger(__name__)
 
 STARTUP_TIMEOUT_S = 60.0
@@ -59,6 +61,7 @@ def temporal(
             "--port", str(port),
             "--ui-port", str(ui_port),
             "--log-level", "warn",
+            *dev_server_args(),  # flags wedged workflows for the healer (workers/healer.py)
         ],
         stdout=subprocess.DEVNULL,
         stderr=log_file,

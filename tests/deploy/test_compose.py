@@ -16,6 +16,7 @@ import yaml
 from cli.main import app
 from eventstore.app_login import PASSWORD_VARIABLE
 from eventstore.connection import APP_ROLE
+from workers.healer import PROBLEMS_AFTER, PROBLEMS_SETTING, dev_server_args
 from workers.settings import PitSettings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -357,3 +358,13 @@ def test_dockerfile_installs_what_the_readme_installs_without_the_dev_extras() -
     assert "useradd --system --uid 10001" in dockerfile
     assert "uid 10001" in COMPOSE_TEXT
     assert "10001" in (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+
+
+def test_the_temporal_server_flags_wedged_workflows_for_the_healer() -> None:
+    temporal = _services()["temporal"]
+    path = temporal["environment"]["DYNAMIC_CONFIG_FILE_PATH"]
+    (mounted,) = [v for v in temporal["volumes"] if v.split(":")[1] == path]
+    config = yaml.safe_load((ROOT / mounted.split(":")[0]).read_text("utf-8"))
+
+    assert config[PROBLEMS_SETTING] == [{"value": PROBLEMS_AFTER}]
+    assert dev_server_args() == ["--dynamic-config-value", f"{PROBLEMS_SETTING}={PROBLEMS_AFTER}"]

@@ -37,6 +37,7 @@ from workflows.correspondence import mail_id
 POLL_S = 0.2
 MAIL_POLLS = 300  # x POLL_S: every mail delivered (a delivery cut off by a fault is retried)
 # A history that does not replay is kept here (gitignored) for whoever looks into it.
+RESET = WorkflowTaskFailedCause.Value("WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW")
 FAILED_HISTORIES = Path(__file__).resolve().parents[2] / "artifacts" / "failed-histories"
 
 
@@ -46,6 +47,8 @@ def task_failure(history: WorkflowHistory) -> str | None:
         event.workflow_task_failed_event_attributes
         for event in history.events
         if event.HasField("workflow_task_failed_event_attributes")
+        # A reset (workers/healer.py) ends the task it resets to as failed: not the code's.
+        and event.workflow_task_failed_event_attributes.cause != RESET
     ]
     if not failures:
         return None
@@ -126,7 +129,12 @@ async def workflow_state(client: Client, one: Life, timeout_s: float) -> Agreeme
 
 async def assert_histories_replay(histories: list[WorkflowHistory], seed: str) -> None:
     """No workflow task failed, and every history the fault left replays on the code."""
-    assert not [f for h in histories if (f := task_failure(h))], seed
+    failed = [h for h in histories if task_failure(h)]
+    for history in failed:
+        kept = FAILED_HISTORIES / f"{history.workflow_id}.json"
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        kept.write_text(history.to_json(), encoding="utf-8")
+    assert not failed, (seed, [task_failure(h) for h in failed])
     preload_years(CALENDAR_YEARS)  # as the worker does: the sandbox cannot build the calendar
     replayer = Replayer(workflows=[AgreementWorkflow], data_converter=pydantic_data_converter)
     for history in histories:
@@ -158,11 +166,19 @@ def assert_lives_as_scripted(
         assert states[one.agreement_id] == folded, where
 
 
-async def explain_stuck(client: Client, stuck: WorkflowTaskFailing, seed: str) -> NoReturn:
-    """Fail with why the agreement's workflow task fails."""
+async def explain_stuck(
+    client: Client, stuck: WorkflowTaskFailing, seed: str, said: list[str] | None = None
+) -> NoReturn:
+    """Fail with why the agreement's workflow task fails (and ``said``: what the workers'
+    healers logged, if given)."""
     handle = client.get_workflow_handle(workflow_id(stuck.agreement_id))
-    failure = task_failure(await handle.fetch_history()) or "no failure in the history"
-    raise AssertionError(f"{seed}: {stuck}: {failure}") from stuck
+    history = await handle.fetch_history()
+    failure = task_failure(history) or "no failure in the history"
+    FAILED_HISTORIES.mkdir(parents=True, exist_ok=True)
+    kept = FAILED_HISTORIES / f"{history.workflow_id}.json"
+    kept.write_text(history.to_json(), encoding="utf-8")
+    healer = f"; the healers said: {said}" if said is not None else ""
+    raise AssertionError(f"{seed}: {stuck}: {failure} (history kept in {kept}){healer}") from stuck
 
 
 @dataclass(frozen=True)

@@ -36,8 +36,9 @@ from workflows.agreement import AgreementAction, AgreementStart, AgreementWorkfl
 
 ATTEMPTS = 300  # per step: looks at the state and sends, each bounded below
 # Queries refused in a row because the workflow task keeps failing: the workflow is stuck (a
-# worker's crash makes workflow tasks time out, never fail).
-STUCK_AFTER = 50
+# worker's crash makes workflow tasks time out, never fail), unless the healer resets it
+# (workers/healer.py: flagged after two failed tasks, found within PIT_HEAL_EVERY_SECONDS).
+STUCK_AFTER = 250  # of ATTEMPTS: a step stuck this long is explained, not just timed out
 TASK_FAILING = "Workflow Task in failed state"
 CALL_TIMEOUT_S = 8.0  # one query or one update call, while workers come and go
 PAUSE_S = 0.2  # between attempts

@@ -10,6 +10,7 @@ go together, so both reach the agreement's workflow while neither has been decid
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from functools import partial
@@ -32,10 +33,13 @@ pytestmark = pytest.mark.postgres
 PARTICIPANT, REVIEWER = "alatau-software", "reviewer-aigerim"
 DANA, YERLAN = "approver-dana", "approver-yerlan"
 SECOND_REVIEWER = "reviewer-marat"  # pit's accounts have one reviewer; this race needs two
-REPEATS = 10
+REPEATS = 20
 # Of the races, how many must have reached the workflow together (the second waiting on its
-# lock while the first was decided): the requests race for real. All ten do on an idle machine.
-MET_AT_THE_LOCK = REPEATS // 2
+# lock while the first was decided): the requests race for real. With the store calls local
+# activities a decision takes milliseconds, so most second requests arrive after it (and are
+# refused all the same); 2 to 4 in 10 met at the lock on a busy 2-core machine, so at least one
+# in 20 must.
+MET_AT_THE_LOCK = 1
 PREPARING = 4  # agreements taken to the stage at once
 LIFECYCLE_BASIS = ["pit policy: agreement lifecycle"]
 REFUSAL = {"grounds": ["documents"], "note": "the charter is missing"}
@@ -78,20 +82,26 @@ async def race(
 
 
 async def met_at_the_lock(stack: Stack, agreement_ids: list[str]) -> int:
-    """How many of the agreements' workflows had two updates in progress at once in their
-    current run (one deciding, the other waiting on the workflow's lock): the races that
-    reached the workflow before either was decided. The preparing actions went one by one."""
+    """How many of the agreements' workflows took two updates together in their current run:
+    both accepted by one workflow task (the second waiting on the workflow's lock while the
+    first was decided by its local store calls), or one accepted while the other was still in
+    progress: the races that reached the workflow before either was decided. The preparing
+    actions went one by one."""
     met = 0
     for agreement_id in agreement_ids:
         handle = stack.temporal.client.get_workflow_handle(workflow_id(agreement_id))
-        in_progress = most = 0
+        in_progress = most = task = 0
+        accepted_by_task: Counter[int] = Counter()
         for event in (await handle.fetch_history()).events:
-            if event.HasField("workflow_execution_update_accepted_event_attributes"):
+            if event.HasField("workflow_task_completed_event_attributes"):
+                task += 1
+            elif event.HasField("workflow_execution_update_accepted_event_attributes"):
                 in_progress += 1
+                accepted_by_task[task] += 1
             elif event.HasField("workflow_execution_update_completed_event_attributes"):
                 in_progress -= 1
             most = max(most, in_progress)
-        met += most >= 2
+        met += most >= 2 or max(accepted_by_task.values(), default=0) >= 2
     return met
 
 

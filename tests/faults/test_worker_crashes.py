@@ -29,9 +29,13 @@ one accepts an update and records its append (a local activity) but completes wi
 update's completion, asking for a new task at once; the worker is killed during that task;
 every task of the workflow from then on is refused by the server with
 BAD_UPDATE_WORKFLOW_EXECUTION_MESSAGE "ProtocolMessageCommand referenced absent message ID
-<update id>/request/complete", and the agreement cannot move. The store calls are activities
-since (workflows/store_calls.py) and the wedge has not come back; a stuck workflow of any kind
-fails this test, naming the workflow task's failure.
+<update id>/request/complete", and the agreement cannot move. With the store calls as regular
+activities (store-calls-as-activities-v1) it never came, at the cost of a round trip per call;
+they are local activities again (store-calls-local-first-v2, workflows/store_calls.py), and the
+workers' healer (workers/healer.py, every 2 s here) resets a wedged agreement to the task that
+accepted the update. The summary line counts the heals and the store calls that fell back to a
+regular activity. A workflow stuck for any other reason, or not healed, fails this test, naming
+the workflow task's failure (its history is kept under artifacts/failed-histories/).
 
 Reproduce a run with PIT_CRASH_SEED=<seed> (the failure messages name it).
 """
@@ -45,6 +49,8 @@ from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
 import pytest
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
 
 from activities.mail import message_id_for
@@ -72,6 +78,8 @@ KILLS = 20
 LIFETIME_S = 1.5  # each killed worker lives 0.2 to 1.5 s after it starts polling
 SETTLE_S = 120.0  # for the last worker to finish every life after the last kill
 POLL_S = 0.2
+STORE_CALLS = {"append_agreement_events", "load_agreement", "zone_rules", "render_document"}
+HEALER_EVENTS = ("wedged_found", "agreement_healed", "wedge_not_healed", "wedge_reset_refused")
 MAIL_POLLS = 300  # x POLL_S: every mail delivered (a delivery cut off by a kill is retried)
 
 
@@ -98,6 +106,7 @@ async def test_agreements_come_out_whole_after_twenty_kills_of_the_worker(
             "PIT_TASK_QUEUE": task_queue,
             "PIT_METRICS_ADDRESS": "",
             "PIT_LOG_FORMAT": "json",
+            "PIT_HEAL_EVERY_SECONDS": "2",
         }
     )
     driving = asyncio.gather(*(drive(client, task_queue, one) for one in lives))
@@ -107,7 +116,7 @@ async def test_agreements_come_out_whole_after_twenty_kills_of_the_worker(
         try:
             driven: list[Driven] = await asyncio.wait_for(driving, SETTLE_S)
         except WorkflowTaskFailing as stuck:
-            await explain_stuck(client, stuck, seed)
+            await explain_stuck(client, stuck, seed, healer_lines(workers.logs))
         outcome = await outcome_of(client, fresh_store, lives, smtp.maildir, seed, SETTLE_S)
         logs, mail_ids, states, histories = (
             outcome.logs,
@@ -161,5 +170,30 @@ async def test_agreements_come_out_whole_after_twenty_kills_of_the_worker(
         f"\ncrash test ({seed}): {workers.kills} kills, {len(lives)} agreements "
         f"({terminated} terminated), {len(ids)} events in {len(streams)} streams, "
         f"{len(mail_ids)} mails ({len(twice)} sent twice in the window), "
-        f"{sum(d.failed_calls for d in driven)} calls retried"
+        f"{sum(d.failed_calls for d in driven)} calls retried, "
+        f"{store_call_fallbacks(histories)} store calls fell back to an activity, "
+        f"{healed(workers.logs)} agreements healed"
+    )
+    for line in healer_lines(workers.logs):
+        print(line)
+
+
+def healer_lines(logs: list[list[str]]) -> list[str]:
+    """What the workers' healers said (workers/healer.py), for a failure's message."""
+    said = tuple(f'"event": "{event}"' for event in HEALER_EVENTS)
+    return [line for lines in logs for line in lines if any(e in line for e in said)]
+
+
+def healed(logs: list[list[str]]) -> int:
+    """How many wedged agreements the workers' healers reset (workers/healer.py)."""
+    return sum('"event": "agreement_healed"' in line for lines in logs for line in lines)
+
+
+def store_call_fallbacks(histories: list[WorkflowHistory]) -> int:
+    """How many store calls outlived their local window (workflows/store_calls.py)."""
+    return sum(
+        event.activity_task_scheduled_event_attributes.activity_type.name in STORE_CALLS
+        for history in histories
+        for event in history.events
+        if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
     )

@@ -143,6 +143,11 @@ LIVES: dict[str, Life] = {
     "concluded_notified_reminded_into_a_new_year_store_calls_as_activities": (
         concluded_notified_reminded_into_a_new_year
     ),
+    # And after they became local activities again, with a regular activity as their fallback.
+    "four_eyes_then_concluded_store_calls_local_first": four_eyes_then_concluded,
+    "concluded_notified_reminded_into_a_new_year_store_calls_local_first": (
+        concluded_notified_reminded_into_a_new_year
+    ),
 }
 
 

@@ -1,0 +1,169 @@
+"""The healer (workers/healer.py) finds the wedge the SDK defect leaves in a history, resets to
+the completion of the task that accepted the unanswered update, and the new run takes that
+update again: on a real dev server, with a local activity in the handler as pit's store calls."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from uuid import uuid4
+
+from temporalio import activity, workflow
+from temporalio.api.enums.v1 import EventType
+from temporalio.api.history.v1 import (
+    HistoryEvent,
+    WorkflowExecutionUpdateCompletedEventAttributes,
+)
+from temporalio.api.update.v1 import Meta
+from temporalio.client import WorkflowHistory
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
+
+from workers.healer import ResetPoint, heal_once, reset, reset_point
+
+_SECONDS = timedelta(seconds=5)
+# A real wedge, kept by the crash test (tests/faults/test_worker_crashes.py, 2026-12-07): after
+# a killed worker's task timed out (event 54), the next task accepted the update `approve`
+# (58) and recorded its local activity (59) but asked for a new task (60) without answering;
+# every task since timed out or was refused.
+WEDGED = Path(__file__).with_name("histories") / "wedged_after_a_worker_crash.json"
+WEDGED_UPDATE = "crash-test:crash-f7afcc7b-01:approve"
+
+
+def _wedged() -> WorkflowHistory:
+    return WorkflowHistory.from_json("agreement-crash-f7afcc7b-01", WEDGED.read_text("utf-8"))
+
+
+def _event(event_id: int, kind: EventType.ValueType, **attributes: object) -> HistoryEvent:
+    return HistoryEvent(event_id=event_id, event_type=kind, **attributes)  # type: ignore[arg-type]
+
+
+def _answered(event_id: int, update_id: str) -> HistoryEvent:
+    attributes = WorkflowExecutionUpdateCompletedEventAttributes(meta=Meta(update_id=update_id))
+    return _event(
+        event_id,
+        EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED,
+        workflow_execution_update_completed_event_attributes=attributes,
+    )
+
+
+def _then(history: WorkflowHistory, *kinds: EventType.ValueType) -> list[HistoryEvent]:
+    last = history.events[-1].event_id
+    return [_event(last + n, kind) for n, kind in enumerate(kinds, start=1)]
+
+
+def test_the_wedge_resets_to_the_completion_of_the_task_that_accepted_the_update() -> None:
+    assert reset_point(_wedged()) == ResetPoint(
+        update_id=WEDGED_UPDATE, accepted_event_id=58, reset_to=57
+    )
+
+
+def test_a_task_that_answers_the_update_after_all_is_no_wedge() -> None:
+    wedged = _wedged()
+    recovered = [
+        *wedged.events,
+        *_then(wedged, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED),
+    ]
+    recovered.append(_answered(recovered[-1].event_id + 1, WEDGED_UPDATE))
+
+    assert reset_point(WorkflowHistory(wedged.workflow_id, recovered)) is None
+
+
+def test_tasks_timing_out_with_every_update_answered_are_left_alone() -> None:
+    wedged = _wedged()
+    answered_in_time = [
+        *[e for e in wedged.events if e.event_id < 58],
+        _answered(58, WEDGED_UPDATE),
+        *_then(
+            WorkflowHistory("x", [_event(58, EventType.EVENT_TYPE_MARKER_RECORDED)]),
+            EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+            EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+            EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
+        ),
+    ]
+
+    assert reset_point(WorkflowHistory(wedged.workflow_id, answered_in_time)) is None
+
+
+def _accepted_update(event: HistoryEvent) -> str:
+    update_id: str = (
+        event.workflow_execution_update_accepted_event_attributes.accepted_request.meta.update_id
+    )
+    return update_id
+
+
+# --- the reset's premise, on a real server -------------------------------------------------
+
+
+@activity.defn(name="test_healer_decide")
+async def decide(value: int) -> int:
+    return value * 2
+
+
+@workflow.defn(name="TestHealerAgreement")
+class Agreement:
+    """Takes updates whose handler runs a local activity, as pit's store calls do."""
+
+    def __init__(self) -> None:
+        self.decided: list[int] = []
+
+    @workflow.run
+    async def run(self) -> None:
+        await workflow.wait_condition(lambda: len(self.decided) >= 3)
+
+    @workflow.update
+    async def act(self, value: int) -> int:
+        result: int = await workflow.execute_local_activity(
+            decide, value, start_to_close_timeout=_SECONDS
+        )
+        self.decided.append(result)
+        return result
+
+    @workflow.query
+    def state(self) -> list[int]:
+        return self.decided
+
+
+async def test_a_run_reset_to_the_task_that_accepted_an_update_takes_that_update_again(
+    dev_server: WorkflowEnvironment,
+) -> None:
+    client, queue = dev_server.client, f"healer-{uuid4()}"
+    async with Worker(
+        client,
+        task_queue=queue,
+        workflows=[Agreement],
+        activities=[decide],
+        workflow_runner=UnsandboxedWorkflowRunner(),
+    ):
+        handle = await client.start_workflow(
+            Agreement.run, id=f"healer-{uuid4()}", task_queue=queue
+        )
+        assert await handle.execute_update(Agreement.act, 1, id="first") == 2
+        assert await handle.execute_update(Agreement.act, 2, id="second") == 4
+        history = await handle.fetch_history()
+        accepted = next(
+            e.event_id
+            for e in history.events
+            if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED
+            and _accepted_update(e) == "second"
+        )
+        carrier = max(
+            e.event_id
+            for e in history.events
+            if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
+            and e.event_id < accepted
+        )
+        run_id = (await handle.describe()).run_id
+        point = ResetPoint(update_id="second", accepted_event_id=accepted, reset_to=carrier)
+
+        new_run = await reset(client, handle.id, run_id, point)
+        again = await reset(client, handle.id, run_id, point)  # a second worker, too late
+        after = client.get_workflow_handle_for(Agreement.run, handle.id, run_id=new_run)
+        # The reapplied update runs its handler again in the new run.
+        decided = await after.query(Agreement.state)
+        healed = await heal_once(client)  # nothing flagged: nothing done
+
+    assert new_run is not None
+    assert again is None
+    assert decided == [2, 4]
+    assert healed == []

@@ -1,0 +1,179 @@
+"""Heal agreements wedged by a known Temporal SDK defect after a worker crash.
+
+The defect (temporalio 1.35 and its Rust core; reported as temporalio/sdk-rust#888, closed
+without a reproduction; tests/faults/test_worker_crashes.py reproduces it): after a worker dies
+holding a workflow task, the next task can accept an update and record its local activity's
+marker without the update's answer. Every later task is then refused by the server with
+BAD_UPDATE_WORKFLOW_EXECUTION_MESSAGE "ProtocolMessageCommand referenced absent message ID
+<update id>/request/complete", and the agreement cannot move.
+
+The cure is Temporal's own reset, to the completion of the workflow task that accepted that
+update: the new run keeps everything that task was given and does its work again, which is
+idempotent by design: its appends carry the same event ids (made from the update's id), so the
+log answers ``replayed`` and the workflow adopts what it holds (activities/append.py); mail
+goes out at most once per mail id. The update is delivered again (the server reapplies it, or
+its sender retries with the same update id).
+
+Found in two steps. The server flags a workflow whose tasks keep failing or timing out with the
+search attribute ``TemporalReportedProblems`` (its dynamic config
+``system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute``; `pit up`, the tests and
+docker-compose.yml set it); the failures after the first are not in the history, and neither
+is their cause. Then the history shows whether it is the wedge: the last completed task
+accepted an update without answering it and asked for a new task at once (``reset_point``).
+Only that is healed; any other problem is left for people (the Web UI lists them).
+Every worker runs the healer, at jittered intervals; a worker resets a run only while it is
+still the workflow's current run, so a second worker finds it healed already.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from dataclasses import dataclass
+from uuid import NAMESPACE_URL, uuid5
+
+import structlog
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.enums.v1 import EventType
+from temporalio.api.workflowservice.v1 import ResetWorkflowExecutionRequest
+from temporalio.client import Client, WorkflowHistory
+from temporalio.service import RPCError
+
+log = structlog.get_logger("healer")
+
+PROBLEMS_ATTRIBUTE = "TemporalReportedProblems"
+# Agreements whose tasks keep failing or timing out; the history tells which are the wedge.
+TROUBLED = (
+    "WorkflowType = 'AgreementWorkflow' AND ExecutionStatus = 'Running' "
+    f"AND {PROBLEMS_ATTRIBUTE} IS NOT NULL"
+)
+PROBLEMS_SETTING = "system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute"
+PROBLEMS_AFTER = 2  # consecutive failed tasks before the server flags the workflow
+MAX_PER_ROUND = 100  # wedged workflows healed per round; the rest wait for the next
+
+
+def dev_server_args() -> list[str]:
+    """What the Temporal dev server needs for the healer to find wedged workflows."""
+    return ["--dynamic-config-value", f"{PROBLEMS_SETTING}={PROBLEMS_AFTER}"]
+
+
+@dataclass(frozen=True)
+class ResetPoint:
+    """Where a wedged run is reset to, and why."""
+
+    update_id: str  # the update whose answer the server refuses
+    accepted_event_id: int  # its acceptance in the history
+    reset_to: int  # the completion of the workflow task that accepted it
+
+
+def reset_point(history: WorkflowHistory) -> ResetPoint | None:
+    """Where to reset a run that shows the wedge; None when it does not.
+
+    The wedge's mark: the run's last completed workflow task accepted an update and asked for
+    a new task at once, without the update's answer, and no task completed since. (A task
+    like that can also be followed by a good one, which answers the update: then it is no
+    wedge, and the last completed task is another.)
+    """
+    events = list(history.events)
+    tasks_done = [
+        i
+        for i, e in enumerate(events)
+        if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
+    ]
+    if not tasks_done:
+        return None
+    last = tasks_done[-1]
+    accepted: dict[str, int] = {}
+    for event in events[last + 1 :]:
+        if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+            request = event.workflow_execution_update_accepted_event_attributes.accepted_request
+            accepted[request.meta.update_id] = event.event_id
+        elif event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
+            answered = event.workflow_execution_update_completed_event_attributes.meta.update_id
+            accepted.pop(answered, None)
+        elif event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
+            break  # the commands of the last completed task end here
+    if not accepted:
+        return None
+    update_id, accepted_at = min(accepted.items(), key=lambda item: item[1])
+    return ResetPoint(
+        update_id=update_id, accepted_event_id=accepted_at, reset_to=events[last].event_id
+    )
+
+
+@dataclass(frozen=True)
+class Healed:
+    """One wedged run reset."""
+
+    workflow_id: str
+    run_id: str
+    update_id: str
+    reset_to: int
+    new_run_id: str
+
+
+async def reset(client: Client, workflow_id: str, run_id: str, point: ResetPoint) -> str | None:
+    """Reset the run to ``point``, if it is still the workflow's current run; the new run's id,
+    or None when another worker's reset came first (a closed run could still be reset, and
+    the second reset would throw the first one's new run away).
+
+    Raises:
+        RPCError: the server refused (the run was reset or closed meanwhile).
+    """
+    current = await client.get_workflow_handle(workflow_id).describe()
+    if current.run_id != run_id:
+        return None
+    request = ResetWorkflowExecutionRequest(
+        namespace=client.namespace,
+        workflow_execution=WorkflowExecution(workflow_id=workflow_id, run_id=run_id),
+        reason=f"pit healer: update {point.update_id} wedged by the SDK (sdk-rust#888)",
+        workflow_task_finish_event_id=point.reset_to,
+        request_id=str(uuid5(NAMESPACE_URL, f"pit-heal/{run_id}/{point.reset_to}")),
+    )
+    answer = await client.workflow_service.reset_workflow_execution(request)
+    return answer.run_id
+
+
+async def heal_once(client: Client, limit: int = MAX_PER_ROUND) -> list[Healed]:
+    """Reset every agreement the server flags as wedged by the defect (at most ``limit``)."""
+    healed: list[Healed] = []
+    async for found in client.list_workflows(TROUBLED, limit=limit):
+        handle = client.get_workflow_handle(found.id, run_id=found.run_id)
+        history = await handle.fetch_history()
+        point = reset_point(history)
+        flagged = found.raw_info.search_attributes.indexed_fields.get(PROBLEMS_ATTRIBUTE)
+        problems = flagged.data.decode() if flagged is not None else None
+        if point is None:
+            log.info("troubled_not_the_wedge", workflow_id=found.id, problems=problems)
+            continue
+        log.info("wedged_found", workflow_id=found.id, run_id=found.run_id, problems=problems)
+        try:
+            new_run_id = await reset(client, found.id, found.run_id, point)
+        except RPCError as refused:  # reset meanwhile by another worker, or finished
+            log.info("wedge_reset_refused", workflow_id=found.id, reason=str(refused))
+            continue
+        if new_run_id is None:
+            continue  # healed by another worker already
+        done = Healed(found.id, found.run_id, point.update_id, point.reset_to, new_run_id)
+        log.warning(
+            "agreement_healed",
+            workflow_id=done.workflow_id,
+            run_id=done.run_id,
+            update_id=done.update_id,
+            reset_to_event=done.reset_to,
+            new_run_id=done.new_run_id,
+        )
+        healed.append(done)
+    return healed
+
+
+async def heal_forever(client: Client, every_s: float) -> None:
+    """Heal about every ``every_s`` seconds until cancelled; a failed round is logged and
+    retried. The pause is jittered so that workers started together do not look together."""
+    jitter = random.Random()
+    while True:  # ends when the worker stops (cancelled)
+        try:
+            await heal_once(client)
+        except RPCError as failed:
+            log.warning("healer_round_failed", reason=str(failed))
+        await asyncio.sleep(every_s * jitter.uniform(0.5, 1.5))
