@@ -15,6 +15,8 @@ and sends inside one PostgreSQL transaction:
    worker within that timeout, not after the attempt's whole start-to-close timeout; a delivery
    handed to a worker that died before it began is noticed the same way.
 
+Steps 1 to 3 are shielded from the activity's cancellation (a heartbeat or timeout that lapses
+on a busy machine, a run the healer resets): once begun they finish, and a retry finds the row.
 The one window left: the SMTP server accepted the message (step 2) and the worker died or lost
 the database before COMMIT (step 3). The row is rolled back and the retry sends a second copy.
 The copy carries the same Message-ID (derived from the mail id), so mail clients and servers
@@ -387,6 +389,13 @@ held by a worker that died (killed mid-send, or handed the task and killed befor
 waits before Temporal retries it on a live worker."""
 
 
+def _retrieved(done: asyncio.Future[Any]) -> None:
+    """Read a finished delivery's outcome, so that one whose activity was cancelled meanwhile
+    is not reported by asyncio as an exception never retrieved (the retry will see it)."""
+    if not done.cancelled():
+        done.exception()
+
+
 @contextlib.asynccontextmanager
 async def _heartbeating() -> AsyncIterator[None]:
     """Heartbeat while the block runs, if the caller set a heartbeat timeout (the SDK throttles
@@ -522,40 +531,26 @@ class MailActivities:
             ) from error
         message_id = message_id_for(mail.mail_id)
         sent_at = self._clock()
-        async with (
-            _heartbeating(),
-            unavailable_as_store_error("delivering mail"),
-            self._pool.acquire() as connection,
-            connection.transaction(),
-        ):
-            claimed = await connection.fetchval(
-                _CLAIM,
-                mail.mail_id,
-                list(mail.to),
-                mail.template,
-                rendered.subject,
-                message_id,
-                mail.stream_id,
-                mail.correlation_id,
-                sent_at,
+        async with _heartbeating(), unavailable_as_store_error("delivering mail"):
+            # Claim, hand over and commit as one, shielded from the activity's cancellation
+            # (a heartbeat or timeout that lapses on a busy machine, a run reset by the
+            # healer): cancelled between the SMTP server's acceptance and the COMMIT, the claim
+            # would roll back and the retry send a second copy. Only a killed process still
+            # can (the module's docstring).
+            delivery = asyncio.ensure_future(
+                self._claim_and_send(mail, rendered, message_id, sent_at)
             )
-            if claimed is None:
-                earlier = await connection.fetchrow(_DELIVERED, mail.mail_id)
-                if earlier is None:  # pit_app may not delete rows: this cannot happen
-                    raise MailError(f"the delivery of mail {mail.mail_id} vanished")
-                activity.logger.info("mail %s was already sent", mail.mail_id)
-                _counted(mail, "already_sent")
-                return MailDelivery(
-                    mail_id=mail.mail_id,
-                    status="already_sent",
-                    message_id=earlier["message_id"],
-                    sent_at=earlier["sent_at"],
-                )
-            try:
-                await self._send(self._message(mail, rendered, message_id, sent_at), mail)
-            except MailNotSent:
-                _counted(mail, "failed")
-                raise
+            delivery.add_done_callback(_retrieved)  # its outcome, even after a cancellation
+            earlier = await asyncio.shield(delivery)
+        if earlier is not None:
+            activity.logger.info("mail %s was already sent", mail.mail_id)
+            _counted(mail, "already_sent")
+            return MailDelivery(
+                mail_id=mail.mail_id,
+                status="already_sent",
+                message_id=earlier["message_id"],
+                sent_at=earlier["sent_at"],
+            )
         _counted(mail, "sent")
         activity.logger.info(
             "mail %s sent (%s, %d recipient(s))", mail.mail_id, mail.template, len(mail.to)
@@ -579,6 +574,39 @@ class MailActivities:
         message["X-Pit-Correlation-Id"] = mail.correlation_id
         message.set_content(rendered.body, subtype="plain", charset="utf-8")
         return message
+
+    async def _claim_and_send(
+        self, mail: OutgoingMail, rendered: RenderedMail, message_id: str, sent_at: datetime
+    ) -> asyncpg.Record | None:
+        """Claim the mail id, hand the message to SMTP and commit; the earlier delivery's row
+        instead when the id was claimed before (nothing is sent then).
+
+        Raises:
+            MailNotSent: the SMTP server did not take the message (the claim rolls back).
+        """
+        async with self._pool.acquire() as connection, connection.transaction():
+            claimed = await connection.fetchval(
+                _CLAIM,
+                mail.mail_id,
+                list(mail.to),
+                mail.template,
+                rendered.subject,
+                message_id,
+                mail.stream_id,
+                mail.correlation_id,
+                sent_at,
+            )
+            if claimed is None:
+                earlier: asyncpg.Record | None = await connection.fetchrow(_DELIVERED, mail.mail_id)
+                if earlier is None:  # pit_app may not delete rows: this cannot happen
+                    raise MailError(f"the delivery of mail {mail.mail_id} vanished")
+                return earlier
+            try:
+                await self._send(self._message(mail, rendered, message_id, sent_at), mail)
+            except MailNotSent:
+                _counted(mail, "failed")
+                raise
+        return None
 
     async def _send(self, message: EmailMessage, mail: OutgoingMail) -> None:
         smtp = self._smtp

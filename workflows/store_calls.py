@@ -32,7 +32,7 @@ from typing import TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError, CancelledError, FailureError
 
 ACTIVITIES_PATCH = "store-calls-as-activities-v1"
 LOCAL_FIRST_PATCH = "store-calls-local-first-v2"
@@ -83,12 +83,16 @@ async def _local_first(activity: Callable[..., Awaitable[ResultT]], arg: object)
             retry_policy=ONE_ATTEMPT,
         )
         return local
-    except ActivityError as failed:
-        if isinstance(failed.cause, ApplicationError) and failed.cause.non_retryable:
+    except FailureError as failed:
+        # A timed-out local activity raises ActivityError; one whose only attempt failed
+        # raises the activity's own error (an ApplicationError), as the SDK does today.
+        reason = failed.cause if isinstance(failed, ActivityError) else failed
+        if isinstance(reason, ApplicationError) and reason.non_retryable:
             raise  # the store's own refusal: a regular attempt would be refused the same way
+        if isinstance(reason, CancelledError):
+            raise
         workflow.logger.info(
-            "store call falls back to an activity",
-            extra={"activity": failed.activity_type, "reason": str(failed.cause or failed)},
+            "store call falls back to an activity", extra={"reason": str(reason or failed)}
         )
     return await _regular(activity, arg)
 

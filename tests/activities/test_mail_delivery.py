@@ -227,3 +227,52 @@ async def test_the_application_role_may_not_change_or_remove_a_delivery(
 async def test_a_sender_that_is_not_an_address_is_refused(fresh_dsn: str) -> None:
     with pytest.raises(ValueError, match="PIT_MAIL_FROM"):
         await MailActivities.open(fresh_dsn, SmtpSettings.from_url("smtp://127.0.0.1"), "pit")
+
+
+class _SlowToAccept:
+    """An SMTP server's handler that takes the message, then answers after a while."""
+
+    def __init__(self) -> None:
+        self.received: list[bytes] = []
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        self.received.append(bytes(envelope.content or b""))
+        await asyncio.sleep(SLOW_ACCEPT_S)
+        return "250 2.0.0 queued"
+
+
+SLOW_ACCEPT_S = 1.0
+
+
+async def test_a_delivery_cancelled_while_smtp_accepts_is_recorded_and_not_sent_again(
+    open_mail: OpenMail, fresh_dsn: str
+) -> None:
+    # A heartbeat or timeout that lapses, or a run reset by the healer, cancels the activity
+    # while the SMTP server is taking the message: the claim still commits, so the retry finds
+    # it and sends no second copy.
+    port = free_port()
+    slow = _SlowToAccept()
+    server = Controller(slow, hostname="127.0.0.1", port=port, server_hostname="slow.localhost")
+    server.start()
+    try:
+        activities = await open_mail(f"smtp://127.0.0.1:{port}")
+        environment = ActivityEnvironment()
+        attempt = asyncio.ensure_future(environment.run(activities.deliver_mail, reminder()))
+        for _ in range(100):  # bounded: until the server holds the message (at most 5 s)
+            if slow.received:
+                break
+            await asyncio.sleep(0.05)
+        environment.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await attempt
+        for _ in range(100):  # until the shielded hand-over commits (at most 5 s)
+            if await stored(fresh_dsn):
+                break
+            await asyncio.sleep(0.05)
+        retried = await deliver(activities, reminder())
+    finally:
+        server.stop()
+
+    assert len(slow.received) == 1
+    assert len(await stored(fresh_dsn)) == 1
+    assert retried.status == "already_sent"

@@ -30,6 +30,8 @@ async def lookup(key: str) -> str:
     CALLS.append(key)
     if key == "bad":
         raise ApplicationError("no such key", type="unknown_key", non_retryable=True)
+    if key.endswith("unavailable") and activity.info().is_local:
+        raise ConnectionRefusedError("the database is restarting")  # retryable
     if key.endswith("slow") and activity.info().is_local:
         await asyncio.sleep(LOCAL_WINDOW_MAX.total_seconds() * 3)
     return f"value of {key}"
@@ -115,3 +117,15 @@ def test_the_local_window_stays_well_inside_the_workflow_tasks_heartbeat() -> No
     assert local_window(timedelta(seconds=5)) == timedelta(seconds=1)
     assert local_window(None) == LOCAL_WINDOW_MAX
     assert LOCAL_FIRST_PATCH.endswith("-v2")
+
+
+async def test_a_store_call_whose_local_try_fails_is_retried_as_a_regular_activity(
+    dev_server: WorkflowEnvironment,
+) -> None:
+    key = f"{uuid4().hex}-unavailable"
+
+    result, events = await _run(dev_server, key)
+
+    assert result == f"value of {key}"
+    assert events.count(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) == 1
+    assert CALLS.count(key) == 2  # the local try, then the activity
