@@ -14,7 +14,7 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowFailureError
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import UnsandboxedWorkflowRunner, Worker
+from temporalio.worker import Replayer, UnsandboxedWorkflowRunner, Worker
 
 from workflows.store_calls import LOCAL_FIRST_PATCH, LOCAL_WINDOW_MAX, local_window, store_call
 
@@ -58,6 +58,11 @@ async def _run(env: WorkflowEnvironment, key: str) -> tuple[str, list[EventType.
         )
         result = await handle.result()
         history = await handle.fetch_history()
+    # A worker that lost the workflow from its cache replays this history: the fallback must be
+    # taken again on replay (a timed-out or failed local try is resolved from its marker).
+    replayer = Replayer(workflows=[StoreCallsWorkflow], workflow_runner=UNSANDBOXED)
+    replayed = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+    assert replayed.replay_failure is None, replayed.replay_failure
     return result, [event.event_type for event in history.events]
 
 
