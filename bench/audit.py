@@ -41,6 +41,7 @@ import orjson
 from activities.event_log import to_new_event
 from bench.eventstore import RowContent, chained_rows
 from bench.long_agreement import almaty_day, long_agreement_events
+from bench.support import with_database
 from eventstore.canonical import canonical_json
 from eventstore.checkpoints import SigningKey, log_tree, make_checkpoint
 from eventstore.connection import set_codecs
@@ -250,7 +251,7 @@ async def main(names: list[str], size: Size | None = None) -> dict[str, float]:
     admin = await asyncpg.connect(admin_dsn)
     try:
         await admin.execute(f'CREATE DATABASE "{database}"')
-        dsn = _with_database(admin_dsn, database)
+        dsn = with_database(admin_dsn, database)
         await apply_migrations_async(dsn)
         load_rate, as_of = await load(dsn, size)
         key = SigningKey.generate()
@@ -271,12 +272,6 @@ async def main(names: list[str], size: Size | None = None) -> dict[str, float]:
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         await admin.close()
-
-
-def _with_database(dsn: str, database: str) -> str:
-    from urllib.parse import urlsplit, urlunsplit
-
-    return urlunsplit(urlsplit(dsn)._replace(path=f"/{database}"))
 
 
 if __name__ == "__main__":

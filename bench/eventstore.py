@@ -30,11 +30,11 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import orjson
 
+from bench.support import with_database
 from eventstore.canonical import canonical_json
 from eventstore.chain import GENESIS_HASH, digest, header_json, link_hash
 from eventstore.connection import keep_session, set_codecs
@@ -447,10 +447,6 @@ def _median_ratio(measured: list[float], baseline: list[float]) -> float:
     return statistics.median(m / b for m, b in zip(measured, baseline, strict=True))
 
 
-def _with_database(dsn: str, database: str) -> str:
-    return urlunsplit(urlsplit(dsn)._replace(path=f"/{database}"))
-
-
 async def main(names: list[str]) -> dict[str, float]:
     """Create a database, run the measurements in it, drop it; return the figures.
 
@@ -464,7 +460,7 @@ async def main(names: list[str]) -> dict[str, float]:
     admin = await asyncpg.connect(admin_dsn)
     try:
         await admin.execute(f'CREATE DATABASE "{database}"')
-        bench = Bench(dsn=_with_database(admin_dsn, database), run_id=run_id)
+        bench = Bench(dsn=with_database(admin_dsn, database), run_id=run_id)
         await apply_migrations_async(bench.dsn)
         setup = await asyncpg.connect(bench.dsn)
         try:

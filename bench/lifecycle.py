@@ -31,10 +31,8 @@ with workflow.unsafe.imports_passed_through():
     # everything else it needs comes from outside the sandbox, imported once.
     import argparse
     import asyncio
-    import math
     import os
     import secrets
-    import socket
     import statistics
     import sys
     import tempfile
@@ -43,7 +41,6 @@ with workflow.unsafe.imports_passed_through():
     from dataclasses import dataclass, replace
     from datetime import datetime, timedelta
     from pathlib import Path
-    from urllib.parse import urlsplit, urlunsplit
     from uuid import uuid4
 
     import asyncpg
@@ -57,6 +54,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.mail import MailActivities, SmtpSettings
     from bench.long_agreement import APPROVER, PARTICIPANT, REVIEWER
     from bench.long_agreement import _form as application_form
+    from bench.support import free_port, percentile, with_database
     from domain.actors import Actor
     from domain.agreement import AgreementCommand, AgreementState
     from domain.agreement.commands import (
@@ -344,17 +342,12 @@ async def measure_staff_action(
     p50_pit, p50_bare = statistics.median(pit_ms), statistics.median(bare_ms)
     return {
         "update_p50_ratio": round(p50_pit / p50_bare, 3),
-        "update_p99_ms": round(_percentile(pit_ms, 0.99), 2),
+        "update_p99_ms": round(percentile(pit_ms, 0.99), 2),
         "pit_update_p50_ms": round(p50_pit, 2),
         "bare_update_p50_ms": round(p50_bare, 2),
-        "bare_update_p99_ms": round(_percentile(bare_ms, 0.99), 2),
+        "bare_update_p99_ms": round(percentile(bare_ms, 0.99), 2),
         "update_samples": options.samples,
     }
-
-
-def _percentile(ordered: list[float], q: float) -> float:
-    """The nearest-rank percentile of sorted values."""
-    return ordered[min(len(ordered), max(1, math.ceil(q * len(ordered)))) - 1]
 
 
 def _progress(message: str) -> None:
@@ -362,17 +355,6 @@ def _progress(message: str) -> None:
 
 
 # --- Services: the bench's own database and (unless given one) Temporal dev server. ----------
-
-
-def _with_database(dsn: str, database: str) -> str:
-    return urlunsplit(urlsplit(dsn)._replace(path=f"/{database}"))
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 async def _recorded(dsn: str) -> dict[str, float]:
@@ -458,7 +440,7 @@ async def _in_own_database(
     admin = await asyncpg.connect(admin_dsn)
     try:
         await admin.execute(f'CREATE DATABASE "{database}"')
-        dsn = _with_database(admin_dsn, database)
+        dsn = with_database(admin_dsn, database)
         await apply_migrations_async(dsn)
         return await measure(options, replace(services, dsn=dsn))
     finally:
@@ -483,7 +465,7 @@ async def run(
     # The dev server starts and stops in a few blocking seconds, before and after the timing.
     with (
         tempfile.TemporaryDirectory(prefix="pit-bench-") as home,
-        temporal(temporal_address, Path(home), _free_port(), _free_port()) as server,
+        temporal(temporal_address, Path(home), free_port(), free_port()) as server,
         mail_catcher(Path(home), 0) as catcher,
     ):
         services = Services(

@@ -44,7 +44,6 @@ import math
 import os
 import secrets
 import shutil
-import socket
 import statistics
 import sys
 import tempfile
@@ -55,7 +54,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
 from uuid import NAMESPACE_URL, uuid4, uuid5
 
 import asyncpg
@@ -86,6 +84,7 @@ from bench.processes import (
     pit_worker,
     rss_mb,
 )
+from bench.support import free_port, percentile, with_database
 from domain.agreement import AgreementEvent, AgreementState
 from domain.agreement.commands import RecordSiteVisit
 from domain.agreement.vocabulary import Status
@@ -188,22 +187,6 @@ class CpuMark:
 
 def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def _percentile(ordered: list[float], q: float) -> float:
-    """The nearest-rank percentile of sorted values."""
-    return ordered[min(len(ordered), max(1, math.ceil(q * len(ordered)))) - 1]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _with_database(dsn: str, database: str) -> str:
-    return urlunsplit(urlsplit(dsn)._replace(path=f"/{database}"))
 
 
 async def _bounded(concurrency: int, items: list[T], work: Callable[[T], Awaitable[None]]) -> None:
@@ -628,13 +611,13 @@ async def measure(options: Options, services: Services) -> dict[str, Any]:
             "reminders_missing": len(missing),
             "reminders_last_received_s": round(drain_s, 2),
             "busy_idle_p50_ratio": round(busy_p50 / idle_p50, 2),
-            "busy_p99_ms": round(_percentile(busy_ms, 0.99), 1),
+            "busy_p99_ms": round(percentile(busy_ms, 0.99), 1),
             "rss_mb_per_1000_open": round(
                 (rss_open - rss_before) / options.open_agreements * 1000, 1
             ),
             "events_per_s": round(events_in_drain / drain_s, 1),
             "idle_p50_ms": round(idle_p50, 1),
-            "idle_p99_ms": round(_percentile(idle_ms, 0.99), 1),
+            "idle_p99_ms": round(percentile(idle_ms, 0.99), 1),
             "busy_p50_ms": round(busy_p50, 1),
             "idle_samples": len(idle_ms),
             "busy_samples": len(busy_ms),
@@ -696,7 +679,7 @@ async def _in_own_database(options: Options, admin_dsn: str, services: Services)
     admin = await asyncpg.connect(admin_dsn)
     try:
         await admin.execute(f'CREATE DATABASE "{database}"')
-        dsn = _with_database(admin_dsn, database)
+        dsn = with_database(admin_dsn, database)
         await apply_migrations_async(dsn)
         return await measure(options, replace(services, dsn=dsn))
     finally:
@@ -722,7 +705,7 @@ async def run(
     wall = time.monotonic()
     with (
         tempfile.TemporaryDirectory(prefix="pit-load-") as home,
-        temporal(temporal_address, Path(home), _free_port(), _free_port()) as server,
+        temporal(temporal_address, Path(home), free_port(), free_port()) as server,
         catcher_process(Path(home)) as catcher,
     ):
         services = Services(
