@@ -15,6 +15,10 @@ and sends inside one PostgreSQL transaction:
    worker within that timeout, not after the attempt's whole start-to-close timeout; a delivery
    handed to a worker that died before it began is noticed the same way.
 
+:meth:`MailActivities.deliver_mails` does the same for each mail of a batch (the reminders of
+one agreement due at one instant), in order, over one SMTP connection: a mail the server refuses
+does not hold up the others, and the retry sends only what was not taken.
+
 Steps 1 to 3 are shielded from the activity's cancellation (a heartbeat or timeout that lapses
 on a busy machine, a run the healer resets): once begun they finish, and a retry finds the row.
 The one window left: the SMTP server accepted the message (step 2) and the worker died or lost
@@ -300,6 +304,26 @@ class MailDelivery(BaseModel):
     sent_at: datetime
 
 
+MAILS_PER_BATCH: Final = 20
+"""Most mails one :meth:`MailActivities.deliver_mails` call takes (one SMTP session)."""
+
+
+class MailBatch(BaseModel):
+    """Mails made by one decision (the reminders of an agreement due at one instant), delivered
+    over one SMTP session; each still at most once per ``mail_id``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    mails: tuple[OutgoingMail, ...] = Field(min_length=1, max_length=MAILS_PER_BATCH)
+
+    @model_validator(mode="after")
+    def _distinct_ids(self) -> MailBatch:
+        ids = [mail.mail_id for mail in self.mails]
+        if len(set(ids)) != len(ids):
+            raise ValueError("mails: each mail of a batch has a mail_id of its own")
+        return self
+
+
 # --- rendering -------------------------------------------------------------------------------
 
 LANGUAGE_DIVIDER = "\n\n" + "-" * 72 + "\nEnglish version\n" + "-" * 72 + "\n\n"
@@ -423,7 +447,8 @@ class MailActivities:
     """Mail delivery for workflows; one instance per worker, with a small pool of its own.
 
     Wire it into a worker with ``await MailActivities.open(dsn, SmtpSettings.from_url(url),
-    sender)`` and ``activities=[mail.deliver_mail]``; close it after the worker stops.
+    sender)`` and ``activities=[mail.deliver_mail, mail.deliver_mails]``; close it after the
+    worker stops.
     """
 
     def __init__(
@@ -523,24 +548,59 @@ class MailActivities:
             StoreUnavailable: the database cannot be reached (retried).
             ApplicationError: non-retryable when the template cannot be rendered.
         """
-        try:
-            rendered = render(mail.template, mail.context)
-        except MailContextError as error:
-            raise ApplicationError(
-                str(error), type="MailContextError", non_retryable=True
-            ) from error
+        rendered = _rendered(mail)
+        async with _heartbeating(), _SmtpSession(self._smtp) as session:
+            return await self._deliver_one(mail, rendered, session)
+
+    @activity.defn(name="deliver_mails")
+    async def deliver_mails(self, batch: MailBatch) -> list[MailDelivery]:
+        """Send each mail of ``batch`` not delivered before, in order, over one SMTP session.
+
+        Each mail is claimed, handed over and committed on its own, as by
+        :meth:`deliver_mail`. A mail the SMTP server refuses does not hold up the rest; when
+        any was not taken, the attempt ends with :class:`MailNotSent` after trying them all,
+        and the retry sends only those (the others are found ``already_sent``). When the
+        server cannot be reached, the attempt ends at the first mail.
+
+        Raises:
+            MailNotSent: the SMTP server did not take one or more of the mails (retried).
+            StoreUnavailable: the database cannot be reached (retried).
+            ApplicationError: non-retryable when a template cannot be rendered.
+        """
+        rendered = [_rendered(mail) for mail in batch.mails]  # all, before anything is sent
+        deliveries: list[MailDelivery] = []
+        not_taken: list[MailNotSent] = []
+        async with _heartbeating(), _SmtpSession(self._smtp) as session:
+            for mail, text in zip(batch.mails, rendered, strict=True):
+                try:
+                    deliveries.append(await self._deliver_one(mail, text, session))
+                except MailNotSent as refused:
+                    if session.unreachable:
+                        raise
+                    not_taken.append(refused)
+        if not_taken:
+            raise MailNotSent(
+                f"{len(not_taken)} of {len(batch.mails)} mails were not taken: "
+                + "; ".join(str(refused) for refused in not_taken)
+            )
+        return deliveries
+
+    async def _deliver_one(
+        self, mail: OutgoingMail, rendered: RenderedMail, session: _SmtpSession
+    ) -> MailDelivery:
         message_id = message_id_for(mail.mail_id)
         sent_at = self._clock()
-        async with _heartbeating(), unavailable_as_store_error("delivering mail"):
+        async with unavailable_as_store_error("delivering mail"):
             # Claim, hand over and commit as one, shielded from the activity's cancellation
             # (a heartbeat or timeout that lapses on a busy machine, a run reset by the
             # healer): cancelled between the SMTP server's acceptance and the COMMIT, the claim
             # would roll back and the retry send a second copy. Only a killed process still
             # can (the module's docstring).
             delivery = asyncio.ensure_future(
-                self._claim_and_send(mail, rendered, message_id, sent_at)
+                self._claim_and_send(mail, rendered, message_id, sent_at, session)
             )
             delivery.add_done_callback(_retrieved)  # its outcome, even after a cancellation
+            session.in_use_by(delivery)
             earlier = await asyncio.shield(delivery)
         if earlier is not None:
             activity.logger.info("mail %s was already sent", mail.mail_id)
@@ -576,7 +636,12 @@ class MailActivities:
         return message
 
     async def _claim_and_send(
-        self, mail: OutgoingMail, rendered: RenderedMail, message_id: str, sent_at: datetime
+        self,
+        mail: OutgoingMail,
+        rendered: RenderedMail,
+        message_id: str,
+        sent_at: datetime,
+        session: _SmtpSession,
     ) -> asyncpg.Record | None:
         """Claim the mail id, hand the message to SMTP and commit; the earlier delivery's row
         instead when the id was claimed before (nothing is sent then).
@@ -602,36 +667,114 @@ class MailActivities:
                     raise MailError(f"the delivery of mail {mail.mail_id} vanished")
                 return earlier
             try:
-                await self._send(self._message(mail, rendered, message_id, sent_at), mail)
+                await session.send(
+                    self._message(mail, rendered, message_id, sent_at),
+                    sender=self._envelope_sender,
+                    mail=mail,
+                )
             except MailNotSent:
                 _counted(mail, "failed")
                 raise
         return None
 
-    async def _send(self, message: EmailMessage, mail: OutgoingMail) -> None:
-        smtp = self._smtp
-        options: dict[str, Any] = {}
-        if smtp.username is not None:
-            options["username"] = smtp.username
-        if smtp.password is not None:
-            options["password"] = smtp.password.get_secret_value()
+
+def _rendered(mail: OutgoingMail) -> RenderedMail:
+    """The mail's text; a context that cannot fill its template is not worth retrying."""
+    try:
+        return render(mail.template, mail.context)
+    except MailContextError as error:
+        raise ApplicationError(str(error), type="MailContextError", non_retryable=True) from error
+
+
+_CLOSING: set[asyncio.Future[None]] = set()  # sessions closing after a cancelled delivery
+
+
+class _SmtpSession:
+    """One connection to the SMTP server, opened when the first message needs it and kept for
+    the messages after it (a batch's); closed when the block ends.
+
+    A message the server refuses (a 4xx/5xx reply to it) drops the connection, and the next
+    message opens a new one. When the server cannot be reached or drops the connection, the
+    session is ``unreachable``: the caller stops trying its other messages.
+    """
+
+    def __init__(self, settings: SmtpSettings) -> None:
+        self._settings = settings
+        self._client: aiosmtplib.SMTP | None = None
+        self._user: asyncio.Future[Any] | None = None
+        self.unreachable = False
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        user = self._user
+        if user is not None and not user.done():
+            # A delivery shielded from the activity's cancellation still talks over the
+            # connection: it is closed after that delivery, not under it.
+            closing = asyncio.ensure_future(self._close_after(user))
+            _CLOSING.add(closing)
+            closing.add_done_callback(_CLOSING.discard)
+            return
+        await self._close()
+
+    def in_use_by(self, delivery: asyncio.Future[Any]) -> None:
+        """Note the delivery now using the connection (at most one at a time)."""
+        self._user = delivery
+
+    async def _close_after(self, user: asyncio.Future[Any]) -> None:
+        await asyncio.wait([user])
+        await self._close()
+
+    async def send(self, message: EmailMessage, *, sender: str, mail: OutgoingMail) -> None:
+        """Hand ``message`` to the server for ``mail``'s recipients.
+
+        Raises:
+            MailNotSent: the server did not take it (the reply or socket error, never the
+                credentials).
+        """
+        settings = self._settings
+        connected = self._client is not None
         try:
-            await aiosmtplib.send(
-                message,
-                sender=self._envelope_sender,
-                recipients=list(mail.to),
-                hostname=smtp.host,
-                port=smtp.port,
-                use_tls=smtp.implicit_tls,
-                start_tls=False if smtp.implicit_tls else smtp.starttls,
-                timeout=smtp.timeout_s,
-                **options,
-            )
+            if self._client is None:
+                client = aiosmtplib.SMTP(
+                    hostname=settings.host,
+                    port=settings.port,
+                    use_tls=settings.implicit_tls,
+                    start_tls=False if settings.implicit_tls else settings.starttls,
+                    timeout=settings.timeout_s,
+                    username=settings.username,
+                    password=(
+                        settings.password.get_secret_value()
+                        if settings.password is not None
+                        else None
+                    ),
+                )
+                await client.connect()  # and log in, when the URL names a user
+                self._client = client
+                connected = True
+            await self._client.send_message(message, sender=sender, recipients=list(mail.to))
         except (aiosmtplib.SMTPException, OSError) as error:
-            # The server's reply (or the socket error), never the credentials.
+            # Refused while connecting or logging in, or the connection failed: the other
+            # messages would fare the same. A reply to this message: they may not.
+            about_this_message = isinstance(
+                error, aiosmtplib.SMTPResponseException | aiosmtplib.SMTPRecipientsRefused
+            ) and not isinstance(error, aiosmtplib.SMTPServerDisconnected)
+            self.unreachable = not (connected and about_this_message)
+            await self._close()
             raise MailNotSent(
-                f"mail {mail.mail_id} was not taken by {smtp.url}: {type(error).__name__}: {error}"
+                f"mail {mail.mail_id} was not taken by {settings.url}: "
+                f"{type(error).__name__}: {error}"
             ) from error
+
+    async def _close(self) -> None:
+        client, self._client = self._client, None
+        if client is None:
+            return
+        try:
+            await client.quit()
+        except (aiosmtplib.SMTPException, OSError):
+            client.close()
 
 
 def _counted(mail: OutgoingMail, result: str) -> None:

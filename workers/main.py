@@ -67,7 +67,12 @@ async def run_worker(
             runtime=runtime,
         )
         worker = agreement_worker(
-            client, store, settings.task_queue, mail=mail, checkpoints=checkpoints
+            client,
+            store,
+            settings.task_queue,
+            mail=mail,
+            checkpoints=checkpoints,
+            max_cached_workflows=settings.max_cached_workflows,
         )
         async with worker:
             await start_zone_workflow(client, zone_start(settings), task_queue=settings.task_queue)

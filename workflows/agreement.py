@@ -29,7 +29,13 @@ with workflow.unsafe.imports_passed_through():
 
     from activities.append import AppendAgreementEvents, EventLogActivities, LoggedEvent
     from activities.documents import RenderRequest, render_document
-    from activities.mail import DELIVERY_HEARTBEAT_TIMEOUT, OutgoingMail, RenderedMail
+    from activities.mail import (
+        DELIVERY_HEARTBEAT_TIMEOUT,
+        MAILS_PER_BATCH,
+        MailBatch,
+        OutgoingMail,
+        RenderedMail,
+    )
     from activities.zone_rules import ZoneRules, ZoneRulesActivities
     from domain.actors import SYSTEM_ACTOR, Role
     from domain.agreement import (
@@ -99,6 +105,9 @@ CORRESPONDENCE_PATCH = "zone-rules-reminders-notices-v1"
 # A run that starts afresh folds its stream first: a final agreement's workflow started again
 # (for an auditor's annotation) knows its record.
 LOAD_LOG_PATCH = "load-the-log-at-start-v1"
+# Reminders of one agreement due at one instant are one decision (one append) and their mails
+# one delivery (one SMTP session): histories recorded before it issued them one by one.
+REMINDERS_TOGETHER_PATCH = "reminders-due-together-v1"
 
 
 @workflow.defn
@@ -362,17 +371,47 @@ class AgreementWorkflow:
         return min((r.send_at for r in self._planned() if r.send_at > now), default=None)
 
     async def _issue_reminders(self) -> None:
-        for reminder in self._due_reminders():
+        due = self._due_reminders()
+        if len(due) > 1 and workflow.patched(REMINDERS_TOGETHER_PATCH):
+            async with self._deciding:
+                await self._remind_together(due)
+            return
+        for reminder in due:
             await self._remind(reminder, f"reminder:{reminder.reminder_id}")
+
+    async def _remind_together(self, due: list[Reminder]) -> None:
+        """Record the reminders due now as one decision, then hand their mails to the outbox
+        as one delivery; everything the instant caused shares one correlation id, named for
+        it (the latest of their times, when downtime held some back)."""
+        correlation_id = f"reminders:{max(reminder.send_at for reminder in due).isoformat()}"
+        commands = [self._reminder_command(reminder) for reminder in due]
+
+        def make() -> list[AgreementEvent]:
+            state, events = self._state, []
+            for command in commands:  # each decided on the state the ones before it made
+                for event in self._decide_as_system(command, state):
+                    state = evolve(state, event)
+                    events.append(event)
+            return events
+
+        key = "reminders/" + ",".join(reminder.reminder_id for reminder in due)
+        events = await self._commit(key, correlation_id, make)
+        mails = [
+            reminder_mail(event, self._state, self._stream_id, correlation_id)
+            for event in events
+            if isinstance(event, ReminderSent)
+        ]
+        for start in range(0, len(mails), MAILS_PER_BATCH):
+            self._send_together(mails[start : start + MAILS_PER_BATCH])
 
     async def _remind(self, reminder: Reminder, correlation_id: str) -> None:
         """Record the reminder (once per id), then hand its mail to the outbox."""
         async with self._deciding:
             await self._remind_holding_lock(reminder, correlation_id)
 
-    async def _remind_holding_lock(self, reminder: Reminder, correlation_id: str) -> None:
+    def _reminder_command(self, reminder: Reminder) -> RecordReminderSent:
         staff = reminder.audience is Audience.STAFF
-        command = RecordReminderSent(
+        return RecordReminderSent(
             deadline_kind=reminder.deadline_kind,
             related_id=reminder.related_id,
             stage=reminder.stage,
@@ -381,6 +420,9 @@ class AgreementWorkflow:
             recipient=self._start.correspondents.staff_email if staff else None,
             due_on=reminder.due_on,
         )
+
+    async def _remind_holding_lock(self, reminder: Reminder, correlation_id: str) -> None:
+        command = self._reminder_command(reminder)
         events = await self._commit(
             f"reminder/{reminder.reminder_id}",
             correlation_id,
@@ -390,11 +432,14 @@ class AgreementWorkflow:
             if isinstance(event, ReminderSent):
                 self._send(reminder_mail(event, self._state, self._stream_id, correlation_id))
 
-    def _decide_as_system(self, command: AgreementCommand) -> list[AgreementEvent]:
-        """The events of a system command; a refusal is logged and nothing is recorded."""
+    def _decide_as_system(
+        self, command: AgreementCommand, state: AgreementState | None = None
+    ) -> list[AgreementEvent]:
+        """The events of a system command on ``state`` (the agreement's own by default); a
+        refusal is logged and nothing is recorded."""
         context = DecisionContext(actor=SYSTEM_ACTOR, now=workflow.now(), rules=self._rules)
         try:
-            return decide(command, self._state, context)
+            return decide(command, self._state if state is None else state, context)
         except DomainError as refused:
             workflow.logger.warning(
                 "system command refused",
@@ -409,6 +454,36 @@ class AgreementWorkflow:
         task = asyncio.create_task(self._deliver(mail))
         self._deliveries.add(task)
         task.add_done_callback(self._deliveries.discard)
+
+    def _send_together(self, mails: list[OutgoingMail]) -> None:
+        """Deliver mails made by one decision as one batch (see :meth:`_send`)."""
+        if len(mails) == 1:
+            self._send(mails[0])
+            return
+        for mail in mails:
+            self._outbox[mail.mail_id] = mail
+        task = asyncio.create_task(self._deliver_together(mails))
+        self._deliveries.add(task)
+        task.add_done_callback(self._deliveries.discard)
+
+    async def _deliver_together(self, mails: list[OutgoingMail]) -> None:
+        try:
+            await workflow.execute_activity(
+                "deliver_mails",
+                MailBatch(mails=tuple(mails)),
+                start_to_close_timeout=MAIL_ATTEMPT_TIMEOUT * len(mails),
+                heartbeat_timeout=DELIVERY_HEARTBEAT_TIMEOUT,
+                schedule_to_close_timeout=MAIL_GIVE_UP_AFTER,
+                retry_policy=MAIL_RETRY,
+            )
+        except ActivityError as failed:
+            workflow.logger.error(
+                "mails not delivered",
+                extra={"mail_ids": [mail.mail_id for mail in mails], "error": str(failed)},
+            )
+        finally:
+            for mail in mails:
+                self._outbox.pop(mail.mail_id, None)
 
     async def _deliver(self, mail: OutgoingMail) -> None:
         try:

@@ -1,4 +1,5 @@
-"""deliver_mail on real PostgreSQL and a real SMTP server: at most one message per mail id."""
+"""deliver_mail and deliver_mails on real PostgreSQL and a real SMTP server: at most one
+message per mail id."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ import pytest
 import pytest_asyncio
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from pydantic import ValidationError
 from temporalio.testing import ActivityEnvironment
 
 from activities.mail import (
     MailActivities,
+    MailBatch,
     MailDelivery,
     MailNotSent,
     OutgoingMail,
@@ -276,3 +279,137 @@ async def test_a_delivery_cancelled_while_smtp_accepts_is_recorded_and_not_sent_
     assert len(slow.received) == 1
     assert len(await stored(fresh_dsn)) == 1
     assert retried.status == "already_sent"
+
+
+# --- batches: the reminders of one agreement due at one instant ---------------------------------
+
+
+def batch(*ids: str, to: dict[str, str] | None = None) -> MailBatch:
+    """Reminders with these ids; ``to`` gives some of them another recipient."""
+    return MailBatch(
+        mails=tuple(
+            reminder(mail_id).model_copy(update={"to": ((to or {}).get(mail_id, "a@kodeks.kz"),)})
+            for mail_id in ids
+        )
+    )
+
+
+async def deliver_all(activities: MailActivities, mails: MailBatch) -> list[MailDelivery]:
+    return await ActivityEnvironment().run(activities.deliver_mails, mails)
+
+
+class _Counting:
+    """An SMTP server's handler that takes every message and notes the connection it came on,
+    and answers "no such mailbox" for the addresses in ``refused``."""
+
+    def __init__(self, refused: set[str] | None = None) -> None:
+        self.refused = refused or set()
+        self.received: list[tuple[int, str]] = []  # (connection, X-Pit-Mail-Id)
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        if address in self.refused:
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        content = bytes(envelope.content or b"").decode()
+        mail_id = next(
+            line.split(":", 1)[1].strip()
+            for line in content.splitlines()
+            if line.startswith("X-Pit-Mail-Id:")
+        )
+        self.received.append((id(session), mail_id))
+        return "250 2.0.0 queued"
+
+
+@pytest_asyncio.fixture
+async def counting() -> AsyncIterator[tuple[_Counting, str]]:
+    """A counting SMTP server on a free loopback port, and its URL."""
+    handler, port = _Counting(), free_port()
+    server = Controller(handler, hostname="127.0.0.1", port=port, server_hostname="count.localhost")
+    server.start()
+    try:
+        yield handler, f"smtp://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
+async def test_a_batch_goes_out_over_one_smtp_connection_once_per_mail(
+    open_mail: OpenMail, counting: tuple[_Counting, str], fresh_dsn: str
+) -> None:
+    server, url = counting
+    activities = await open_mail(url)
+    ids = ("report:before-30", "report:before-7", "visit:before-2")
+
+    first = await deliver_all(activities, batch(*ids))
+    again = await deliver_all(activities, batch(*ids))
+
+    assert [d.status for d in first] == ["sent"] * 3
+    assert [d.mail_id for d in first] == list(ids)
+    assert [d.status for d in again] == ["already_sent"] * 3
+    assert [d.message_id for d in again] == [d.message_id for d in first]
+    assert [mail_id for _, mail_id in server.received] == list(ids)
+    assert len({connection for connection, _ in server.received}) == 1
+    assert [row["mail_id"] for row in await stored(fresh_dsn)] == sorted(ids)
+
+
+async def test_a_batch_sends_only_the_mails_not_sent_before(
+    open_mail: OpenMail, counting: tuple[_Counting, str]
+) -> None:
+    server, url = counting
+    activities = await open_mail(url)
+    await deliver(activities, reminder("report:before-7"))
+
+    outcomes = await deliver_all(activities, batch("report:before-30", "report:before-7"))
+
+    assert [d.status for d in outcomes] == ["sent", "already_sent"]
+    assert [mail_id for _, mail_id in server.received] == ["report:before-7", "report:before-30"]
+
+
+async def test_a_mail_refused_in_a_batch_does_not_hold_up_the_others_and_its_retry_sends_it(
+    open_mail: OpenMail, counting: tuple[_Counting, str], fresh_dsn: str
+) -> None:
+    server, url = counting
+    server.refused = {"gone@kodeks.kz"}
+    activities = await open_mail(url)
+    mails = batch("a:1", "b:2", "c:3", to={"b:2": "gone@kodeks.kz"})
+
+    with pytest.raises(MailNotSent, match=r"1 of 3 mails were not taken: mail b:2 .*550"):
+        await deliver_all(activities, mails)
+    assert [row["mail_id"] for row in await stored(fresh_dsn)] == ["a:1", "c:3"]
+
+    server.refused = set()  # the mailbox is back
+    retried = await deliver_all(activities, mails)
+
+    assert [d.status for d in retried] == ["already_sent", "sent", "already_sent"]
+    assert sorted(mail_id for _, mail_id in server.received) == ["a:1", "b:2", "c:3"]
+    assert len(await stored(fresh_dsn)) == 3
+
+
+async def test_with_the_smtp_server_down_a_batch_stops_at_its_first_mail_and_records_nothing(
+    open_mail: OpenMail, fresh_dsn: str, tmp_path: Path
+) -> None:
+    port = free_port()  # nothing listens there
+    activities = await open_mail(f"smtp://127.0.0.1:{port}")
+    mails = batch("a:1", "b:2", "c:3")
+
+    with pytest.raises(MailNotSent) as refused:
+        await deliver_all(activities, mails)
+    assert "mail a:1 was not taken" in str(refused.value)
+    assert "b:2" not in str(refused.value)  # not tried: the server is not there
+    assert await stored(fresh_dsn) == []
+
+    with mail_catcher(tmp_path / "later", port) as catcher:
+        retried = await deliver_all(activities, mails)
+        assert [d.status for d in retried] == ["sent"] * 3
+        assert len(caught(catcher.maildir)) == 3
+
+
+def test_a_batch_is_refused_with_a_mail_id_twice_or_no_mail() -> None:
+    with pytest.raises(ValidationError, match="mail_id of its own"):
+        batch("a:1", "a:1")
+    with pytest.raises(ValidationError, match="mails"):
+        MailBatch(mails=())

@@ -133,6 +133,33 @@ async def decision_escalated_then_refused(
     await handle.result()
 
 
+async def concluded_then_reminded_together(
+    env: WorkflowEnvironment, handle: Handle, agreement: str
+) -> None:
+    """Concluded in December 2026 and left alone: the reminders of its notices and its register
+    entry, due at the same instants, go out together; then staff record them."""
+    await sleep_until(env, datetime.combine(date(2026, 12, 7), time(10), ALMATY))
+    application = form(
+        requested_start=date(2026, 12, 7),
+        requested_end=date(2028, 1, 1),
+        planned_obligations=(obligations(2026), obligations(2027)),
+    )
+    await act(handle, SubmitApplication(agreement_id=agreement, form=application), PARTICIPANT)
+    await act(handle, RecommendConclusion(note="fits the zone"), REVIEWER)
+    await act(handle, ApproveConclusion(agreement_number="PIT-H-5"), APPROVER)
+    await act(handle, SignAsParticipant(), PARTICIPANT)
+    await act(handle, SignForManagementCompany(), APPROVER)
+    await sleep_until(env, datetime.combine(date(2026, 12, 16), time(12), ALMATY))
+    for authority in Authority:
+        await act(handle, RecordAuthorityNotified(authority=authority, reference="ack"), ADMIN)
+    await act(
+        handle,
+        RecordRegisterEntry(register_number="SEZ-PIT-H5", entered_on=date(2026, 12, 16)),
+        REVIEWER,
+    )
+    await sleep_until(env, datetime.combine(date(2026, 12, 17), time(12), ALMATY))
+
+
 LIVES: dict[str, Life] = {
     "four_eyes_then_concluded": four_eyes_then_concluded,
     "changes_requested_then_lapsed": changes_requested_then_lapsed,
@@ -148,6 +175,8 @@ LIVES: dict[str, Life] = {
     "concluded_notified_reminded_into_a_new_year_store_calls_local_first": (
         concluded_notified_reminded_into_a_new_year
     ),
+    # Reminders due at one instant recorded as one decision, mailed as one delivery.
+    "concluded_then_reminded_together": concluded_then_reminded_together,
 }
 
 
