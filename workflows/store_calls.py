@@ -69,7 +69,20 @@ def local_window(task_timeout: timedelta | None) -> timedelta:
     return min(task_timeout * LOCAL_WINDOW_SHARE, LOCAL_WINDOW_MAX)
 
 
-async def _local_first(activity: Callable[..., Awaitable[ResultT]], arg: object) -> ResultT:
+class LocalTryFailed(Exception):
+    """The local try of a call gave no answer in its window, or failed in a way worth
+    retrying: the caller runs it again as a regular activity."""
+
+
+async def try_locally(activity: Callable[..., Awaitable[ResultT]] | str, arg: object) -> ResultT:
+    """One attempt of ``activity(arg)`` as a local activity, bounded to :func:`local_window`.
+
+    Raises:
+        LocalTryFailed: no answer in the window, or a failure a retry could mend.
+        FailureError: the activity's own non-retryable refusal (an ApplicationError, or an
+            ActivityError caused by one): a retry would meet it too.
+        CancelledError: the workflow cancelled the call.
+    """
     window = local_window(workflow.info().task_timeout)
     try:
         local: ResultT = await workflow.execute_local_activity(
@@ -88,13 +101,25 @@ async def _local_first(activity: Callable[..., Awaitable[ResultT]], arg: object)
         # raises the activity's own error (an ApplicationError), as the SDK does today.
         reason = failed.cause if isinstance(failed, ActivityError) else failed
         if isinstance(reason, ApplicationError) and reason.non_retryable:
-            raise  # the store's own refusal: a regular attempt would be refused the same way
+            raise  # the activity's own refusal: a regular attempt would be refused the same way
         if isinstance(reason, CancelledError):
             raise
         workflow.logger.info(
-            "store call falls back to an activity", extra={"reason": str(reason or failed)}
+            "local try falls back to an activity",
+            extra={"activity": _name(activity), "reason": str(reason or failed)},
         )
-    return await _regular(activity, arg)
+        raise LocalTryFailed from failed
+
+
+def _name(activity: Callable[..., Awaitable[object]] | str) -> str:
+    return activity if isinstance(activity, str) else getattr(activity, "__name__", "?")
+
+
+async def _local_first(activity: Callable[..., Awaitable[ResultT]], arg: object) -> ResultT:
+    try:
+        return await try_locally(activity, arg)
+    except LocalTryFailed:
+        return await _regular(activity, arg)
 
 
 async def _regular(activity: Callable[..., Awaitable[ResultT]], arg: object) -> ResultT:
