@@ -11,7 +11,6 @@ too.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
@@ -19,7 +18,7 @@ from uuid import UUID, uuid5
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ActivityError, ApplicationError, FailureError
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     # Pure, deterministic modules (and pydantic models): imported once, outside the sandbox.
@@ -82,7 +81,7 @@ with workflow.unsafe.imports_passed_through():
 
     # The messages are built once here, not each time the sandbox loads this module.
     from workflows.messages import AgreementAction, AgreementStart, Carried, workflow_id
-    from workflows.store_calls import LocalTryFailed, store_call, try_locally
+    from workflows.store_calls import store_call
 
 __all__ = ["AgreementAction", "AgreementStart", "AgreementWorkflow", "Carried", "workflow_id"]
 
@@ -109,9 +108,6 @@ LOAD_LOG_PATCH = "load-the-log-at-start-v1"
 # Reminders of one agreement due at one instant are one decision (one append) and their mails
 # one delivery (one SMTP session): histories recorded before it issued them one by one.
 REMINDERS_TOGETHER_PATCH = "reminders-due-together-v1"
-# A reminder's mail is first tried as a local activity in the task that recorded it (no server
-# round trip, no second task when it is done), then, as before, as a retried activity.
-REMINDER_MAIL_LOCAL_FIRST_PATCH = "reminder-mail-local-first-v1"
 
 
 @workflow.defn
@@ -405,9 +401,8 @@ class AgreementWorkflow:
             for event in events
             if isinstance(event, ReminderSent)
         ]
-        local_first = bool(mails) and workflow.patched(REMINDER_MAIL_LOCAL_FIRST_PATCH)
         for start in range(0, len(mails), MAILS_PER_BATCH):
-            self._send_together(mails[start : start + MAILS_PER_BATCH], local_first=local_first)
+            self._send_together(mails[start : start + MAILS_PER_BATCH])
 
     async def _remind(self, reminder: Reminder, correlation_id: str) -> None:
         """Record the reminder (once per id), then hand its mail to the outbox."""
@@ -433,16 +428,9 @@ class AgreementWorkflow:
             correlation_id,
             lambda: self._decide_as_system(command),
         )
-        mails = [
-            reminder_mail(event, self._state, self._stream_id, correlation_id)
-            for event in events
-            if isinstance(event, ReminderSent)
-        ]
-        if mails and workflow.patched(REMINDER_MAIL_LOCAL_FIRST_PATCH):
-            self._send_together(mails, local_first=True)
-        else:
-            for mail in mails:
-                self._send(mail)
+        for event in events:
+            if isinstance(event, ReminderSent):
+                self._send(reminder_mail(event, self._state, self._stream_id, correlation_id))
 
     def _decide_as_system(
         self, command: AgreementCommand, state: AgreementState | None = None
@@ -467,34 +455,28 @@ class AgreementWorkflow:
         self._deliveries.add(task)
         task.add_done_callback(self._deliveries.discard)
 
-    def _send_together(self, mails: list[OutgoingMail], *, local_first: bool = False) -> None:
-        """Deliver mails made by one decision as one batch (see :meth:`_send`); with
-        ``local_first``, first as a local activity (:func:`try_locally`)."""
-        if len(mails) == 1 and not local_first:
+    def _send_together(self, mails: list[OutgoingMail]) -> None:
+        """Deliver mails made by one decision as one batch (see :meth:`_send`)."""
+        if len(mails) == 1:
             self._send(mails[0])
             return
         for mail in mails:
             self._outbox[mail.mail_id] = mail
-        task = asyncio.create_task(self._deliver_together(mails, local_first=local_first))
+        task = asyncio.create_task(self._deliver_together(mails))
         self._deliveries.add(task)
         task.add_done_callback(self._deliveries.discard)
 
-    async def _deliver_together(self, mails: list[OutgoingMail], *, local_first: bool) -> None:
-        batch = MailBatch(mails=tuple(mails))
+    async def _deliver_together(self, mails: list[OutgoingMail]) -> None:
         try:
-            if local_first:
-                with contextlib.suppress(LocalTryFailed):
-                    await try_locally("deliver_mails", batch)
-                    return
             await workflow.execute_activity(
                 "deliver_mails",
-                batch,
+                MailBatch(mails=tuple(mails)),
                 start_to_close_timeout=MAIL_ATTEMPT_TIMEOUT * len(mails),
                 heartbeat_timeout=DELIVERY_HEARTBEAT_TIMEOUT,
                 schedule_to_close_timeout=MAIL_GIVE_UP_AFTER,
                 retry_policy=MAIL_RETRY,
             )
-        except FailureError as failed:  # retries exhausted, or a mail that cannot be rendered
+        except ActivityError as failed:
             workflow.logger.error(
                 "mails not delivered",
                 extra={"mail_ids": [mail.mail_id for mail in mails], "error": str(failed)},

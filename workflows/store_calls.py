@@ -69,20 +69,7 @@ def local_window(task_timeout: timedelta | None) -> timedelta:
     return min(task_timeout * LOCAL_WINDOW_SHARE, LOCAL_WINDOW_MAX)
 
 
-class LocalTryFailed(Exception):
-    """The local try of a call gave no answer in its window, or failed in a way worth
-    retrying: the caller runs it again as a regular activity."""
-
-
-async def try_locally(activity: Callable[..., Awaitable[ResultT]] | str, arg: object) -> ResultT:
-    """One attempt of ``activity(arg)`` as a local activity, bounded to :func:`local_window`.
-
-    Raises:
-        LocalTryFailed: no answer in the window, or a failure a retry could mend.
-        FailureError: the activity's own non-retryable refusal (an ApplicationError, or an
-            ActivityError caused by one): a retry would meet it too.
-        CancelledError: the workflow cancelled the call.
-    """
+async def _local_first(activity: Callable[..., Awaitable[ResultT]], arg: object) -> ResultT:
     window = local_window(workflow.info().task_timeout)
     try:
         local: ResultT = await workflow.execute_local_activity(
@@ -101,25 +88,13 @@ async def try_locally(activity: Callable[..., Awaitable[ResultT]] | str, arg: ob
         # raises the activity's own error (an ApplicationError), as the SDK does today.
         reason = failed.cause if isinstance(failed, ActivityError) else failed
         if isinstance(reason, ApplicationError) and reason.non_retryable:
-            raise  # the activity's own refusal: a regular attempt would be refused the same way
+            raise  # the store's own refusal: a regular attempt would be refused the same way
         if isinstance(reason, CancelledError):
             raise
         workflow.logger.info(
-            "local try falls back to an activity",
-            extra={"activity": _name(activity), "reason": str(reason or failed)},
+            "store call falls back to an activity", extra={"reason": str(reason or failed)}
         )
-        raise LocalTryFailed from failed
-
-
-def _name(activity: Callable[..., Awaitable[object]] | str) -> str:
-    return activity if isinstance(activity, str) else getattr(activity, "__name__", "?")
-
-
-async def _local_first(activity: Callable[..., Awaitable[ResultT]], arg: object) -> ResultT:
-    try:
-        return await try_locally(activity, arg)
-    except LocalTryFailed:
-        return await _regular(activity, arg)
+    return await _regular(activity, arg)
 
 
 async def _regular(activity: Callable[..., Awaitable[ResultT]], arg: object) -> ResultT:

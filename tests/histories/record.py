@@ -177,8 +177,6 @@ LIVES: dict[str, Life] = {
     ),
     # Reminders due at one instant recorded as one decision, mailed as one delivery.
     "concluded_then_reminded_together": concluded_then_reminded_together,
-    # And each reminder's mail tried first as a local activity.
-    "concluded_then_reminded_together_mail_local_first": concluded_then_reminded_together,
 }
 
 
