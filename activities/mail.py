@@ -36,8 +36,10 @@ import hashlib
 import re
 from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
+from email.header import Header
+from email.message import Message
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, parseaddr
 from functools import cache
 from types import TracebackType
 from typing import Annotated, Any, Final, Literal, Self
@@ -466,7 +468,7 @@ class MailActivities:
         Raises:
             ValueError: when ``sender`` is not an address (``pit@...`` or ``Name <pit@...>``).
         """
-        _, envelope_sender = parseaddr(sender)
+        display_name, envelope_sender = parseaddr(sender)
         try:
             _address(envelope_sender)
         except ValueError:
@@ -477,6 +479,7 @@ class MailActivities:
         self._smtp = smtp
         self._sender = sender
         self._envelope_sender = envelope_sender
+        self._from_header = formataddr((display_name, envelope_sender), charset="utf-8")
         self._clock = clock
 
     @classmethod
@@ -621,18 +624,20 @@ class MailActivities:
 
     def _message(
         self, mail: OutgoingMail, rendered: RenderedMail, message_id: str, sent_at: datetime
-    ) -> EmailMessage:
-        message = EmailMessage()
+    ) -> Message:
+        # The standard library's legacy (compat32) message: it writes the same MIME as
+        # EmailMessage (RFC 2047 words for the Cyrillic headers, a base64 UTF-8 body) in a
+        # tenth of the time, which the reminders of a busy morning notice (bench.load).
+        message = MIMEText(rendered.body, "plain", "utf-8")
         message["Message-ID"] = message_id
         message["Date"] = format_datetime(sent_at.astimezone(ALMATY))
-        message["From"] = self._sender
+        message["From"] = self._from_header
         message["To"] = ", ".join(mail.to)
-        message["Subject"] = rendered.subject
+        message["Subject"] = Header(rendered.subject, "utf-8").encode()
         # RFC 3834: tells auto-responders (out-of-office replies) not to answer.
         message["Auto-Submitted"] = "auto-generated"
         message["X-Pit-Mail-Id"] = mail.mail_id
         message["X-Pit-Correlation-Id"] = mail.correlation_id
-        message.set_content(rendered.body, subtype="plain", charset="utf-8")
         return message
 
     async def _claim_and_send(
@@ -726,7 +731,7 @@ class _SmtpSession:
         await asyncio.wait([user])
         await self._close()
 
-    async def send(self, message: EmailMessage, *, sender: str, mail: OutgoingMail) -> None:
+    async def send(self, message: Message, *, sender: str, mail: OutgoingMail) -> None:
         """Hand ``message`` to the server for ``mail``'s recipients.
 
         Raises:
