@@ -54,6 +54,9 @@ def _refusal(failed: WorkflowUpdateFailedError) -> ApiError:
     )
 
 
+UPDATE_ABORTED = "workflow update was aborted"  # the server's message (Unavailable)
+
+
 async def _answer(call: Awaitable[AgreementState], agreement_id: str) -> AgreementState:
     try:
         async with asyncio.timeout(ACTION_TIMEOUT.total_seconds()):
@@ -68,6 +71,16 @@ async def _answer(call: Awaitable[AgreementState], agreement_id: str) -> Agreeme
                 f"agreement {agreement_id!r} is final: its workflow has completed and takes no "
                 "more actions",
                 field="agreement_id",
+            ) from None
+        if failed.status is RPCStatusCode.UNAVAILABLE and UPDATE_ABORTED in failed.message:
+            # The server dropped the update before the workflow accepted it (its history cache
+            # evicted the workflow under load: docs/deploy.md, "The history cache").
+            raise ApiError(
+                503,
+                "action_not_taken",
+                "the Temporal server dropped the action before the agreement's workflow took "
+                "it; nothing was decided: try again (with the same Idempotency-Key it cannot "
+                "be taken twice)",
             ) from None
         raise ApiError(
             503, "unavailable", f"Temporal cannot be reached now: {failed.message}"

@@ -52,11 +52,6 @@ PROBLEMS_AFTER = 2  # consecutive failed tasks before the server flags the workf
 MAX_PER_ROUND = 100  # wedged workflows healed per round; the rest wait for the next
 
 
-def dev_server_args() -> list[str]:
-    """What the Temporal dev server needs for the healer to find wedged workflows."""
-    return ["--dynamic-config-value", f"{PROBLEMS_SETTING}={PROBLEMS_AFTER}"]
-
-
 @dataclass(frozen=True)
 class ResetPoint:
     """Where a wedged run is reset to, and why."""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import structlog
 
-from workers.healer import dev_server_args
+from workers.temporal_settings import dev_server_args
 
 log = structlog.get_logger(__name__)
 
@@ -61,7 +61,7 @@ def temporal(
             "--port", str(port),
             "--ui-port", str(ui_port),
             "--log-level", "warn",
-            *dev_server_args(),  # flags wedged workflows for the healer (workers/healer.py)
+            *dev_server_args(),  # the settings pit needs (workers/temporal_settings.py)
         ],
         stdout=subprocess.DEVNULL,
         stderr=log_file,

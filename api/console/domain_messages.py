@@ -1250,6 +1250,14 @@ REASONS: dict[str, RuleWording] = {
             "the action cannot be taken now; nothing was decided: try again",
         ),
     ),
+    "action_not_taken": _exact(
+        "сервер Temporal отклонил действие до того, как процесс договора его принял; решение "
+        "не принято: повторите попытку (с тем же ключом Idempotency-Key оно не будет принято "
+        "дважды)",
+        "the Temporal server dropped the action before the agreement's workflow took it; "
+        "nothing was decided: try again (with the same Idempotency-Key it cannot be taken "
+        "twice)",
+    ),
 }
 """Every reason's wording, by its code; the domain's and the API's codes that reach people."""
 

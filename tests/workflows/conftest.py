@@ -20,8 +20,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.mail import MailActivities, SmtpSettings
 from tests.eventstore.conftest import admin_dsn, databases, fresh_dsn, fresh_store, run_id
-from workers.healer import dev_server_args
 from workers.mail_catcher import mail_catcher
+from workers.temporal_settings import dev_server_args
 
 __all__ = [
     "admin_dsn",
@@ -43,7 +43,7 @@ async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
     environment = await WorkflowEnvironment.start_local(
         data_converter=pydantic_data_converter,
         dev_server_existing_path=str(VENV_BIN / "temporal"),
-        dev_server_extra_args=dev_server_args(),  # as `pit up` runs it: the healer's flag
+        dev_server_extra_args=dev_server_args(),  # as `pit up` runs it
     )
     try:
         yield environment
