@@ -36,7 +36,6 @@ import hashlib
 import re
 from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from email.header import Header
 from email.message import Message
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, parseaddr
@@ -633,7 +632,7 @@ class MailActivities:
         message["Date"] = format_datetime(sent_at.astimezone(ALMATY))
         message["From"] = self._from_header
         message["To"] = ", ".join(mail.to)
-        message["Subject"] = Header(rendered.subject, "utf-8").encode()
+        message["Subject"] = rendered.subject  # compat32 writes it as RFC 2047 UTF-8 words
         # RFC 3834: tells auto-responders (out-of-office replies) not to answer.
         message["Auto-Submitted"] = "auto-generated"
         message["X-Pit-Mail-Id"] = mail.mail_id

@@ -27,7 +27,8 @@ def caught(maildir: Path) -> list[EmailMessage]:
 def header(message: EmailMessage, name: str) -> str:
     """A header decoded as RFC 2047 says (adjacent encoded words join without a space)."""
     raw = dict((found.lower(), value) for found, value in message.raw_items())[name.lower()]
-    return str(make_header(decode_header(str(raw))))
+    # A long value may be folded onto a line of its own: the space before it is not its own.
+    return str(make_header(decode_header(str(raw)))).strip()
 
 
 def free_port() -> int:
