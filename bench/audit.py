@@ -25,7 +25,6 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import secrets
 import statistics
 import sys
 import time
@@ -41,12 +40,11 @@ import orjson
 from activities.event_log import to_new_event
 from bench.eventstore import RowContent, chained_rows
 from bench.long_agreement import almaty_day, long_agreement_events
-from bench.support import with_database
+from bench.support import own_database
 from eventstore.canonical import canonical_json
 from eventstore.checkpoints import SigningKey, log_tree, make_checkpoint
 from eventstore.connection import set_codecs
 from eventstore.integrity import verify_log
-from eventstore.migrations import apply_migrations_async
 from eventstore.postgres import PostgresEventStore
 from eventstore.verification import VERIFY_COLUMNS
 
@@ -247,12 +245,7 @@ async def main(names: list[str], size: Size | None = None) -> dict[str, float]:
     size = size or Size()
     chosen = [m for m in MEASUREMENTS if not names or m.__name__ in names]
     admin_dsn = os.environ.get("DATABASE_URL", DEFAULT_DSN)
-    database = f"pit_bench_audit_{secrets.token_hex(4)}"
-    admin = await asyncpg.connect(admin_dsn)
-    try:
-        await admin.execute(f'CREATE DATABASE "{database}"')
-        dsn = with_database(admin_dsn, database)
-        await apply_migrations_async(dsn)
+    async with own_database(admin_dsn, prefix="pit_bench_audit") as dsn:
         load_rate, as_of = await load(dsn, size)
         key = SigningKey.generate()
         signed, sign_s = await checkpoint(dsn, key, size)
@@ -269,9 +262,6 @@ async def main(names: list[str], size: Size | None = None) -> dict[str, float]:
             print(f"{measurement.__name__}: {figures}", file=sys.stderr, flush=True)
             results.update(figures)
         return results
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        await admin.close()
 
 
 if __name__ == "__main__":

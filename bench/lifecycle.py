@@ -54,7 +54,8 @@ with workflow.unsafe.imports_passed_through():
     from activities.mail import MailActivities, SmtpSettings
     from bench.long_agreement import APPROVER, PARTICIPANT, REVIEWER
     from bench.long_agreement import _form as application_form
-    from bench.support import free_port, percentile, with_database
+    from bench.processes import cpu_seconds
+    from bench.support import free_port, own_database, percentile
     from domain.actors import Actor
     from domain.agreement import AgreementCommand, AgreementState
     from domain.agreement.commands import (
@@ -68,7 +69,6 @@ with workflow.unsafe.imports_passed_through():
     from domain.agreement.vocabulary import IN_FORCE
     from domain.calendar import ALMATY
     from eventstore import PostgresEventStore
-    from eventstore.migrations import apply_migrations_async
     from workers.agreement_client import submit_application
     from workers.agreement_worker import agreement_worker
     from workers.logging import configure_logging
@@ -311,15 +311,7 @@ def _child_pids() -> list[int]:
 
 def _cpu_seconds(pids: list[int]) -> float:
     """CPU seconds used so far by this process (every thread) and by ``pids`` (from /proc)."""
-    total = time.process_time()
-    ticks = os.sysconf("SC_CLK_TCK")
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
-    return total
+    return time.process_time() + cpu_seconds(pids)
 
 
 async def measure_staff_action(
@@ -436,16 +428,8 @@ async def measure(options: Options, services: Services) -> dict[str, float]:
 async def _in_own_database(
     options: Options, admin_dsn: str, services: Services
 ) -> dict[str, float]:
-    database = f"pit_bench_{secrets.token_hex(4)}"
-    admin = await asyncpg.connect(admin_dsn)
-    try:
-        await admin.execute(f'CREATE DATABASE "{database}"')
-        dsn = with_database(admin_dsn, database)
-        await apply_migrations_async(dsn)
+    async with own_database(admin_dsn) as dsn:
         return await measure(options, replace(services, dsn=dsn))
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        await admin.close()
 
 
 async def run(

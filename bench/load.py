@@ -86,7 +86,7 @@ from bench.processes import (
     pit_worker,
     rss_mb,
 )
-from bench.support import free_port, percentile, with_database
+from bench.support import free_port, own_database, percentile
 from domain.agreement import AgreementEvent, AgreementState
 from domain.agreement.commands import RecordSiteVisit
 from domain.agreement.vocabulary import Status
@@ -94,7 +94,6 @@ from domain.calendar import ALMATY, almaty_date
 from domain.rules import decree_1166_rulebook
 from domain.zone import PIT_CODE
 from eventstore import PostgresEventStore
-from eventstore.migrations import apply_migrations_async
 from workers.logging import configure_logging
 from workers.settings import PitSettings
 from workers.temporal_server import temporal
@@ -701,16 +700,8 @@ def _temporal_bytes(home: Path) -> int:
 
 
 async def _in_own_database(options: Options, admin_dsn: str, services: Services) -> dict[str, Any]:
-    database = f"pit_bench_{secrets.token_hex(4)}"
-    admin = await asyncpg.connect(admin_dsn)
-    try:
-        await admin.execute(f'CREATE DATABASE "{database}"')
-        dsn = with_database(admin_dsn, database)
-        await apply_migrations_async(dsn)
+    async with own_database(admin_dsn) as dsn:
         return await measure(options, replace(services, dsn=dsn))
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        await admin.close()
 
 
 async def run(

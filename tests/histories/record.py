@@ -88,11 +88,11 @@ async def changes_requested_then_lapsed(
     await handle.result()
 
 
-async def concluded_notified_reminded_into_a_new_year(
-    env: WorkflowEnvironment, handle: Handle, agreement: str
-) -> None:
-    """Concluded in December 2026: notices issued and acknowledged, the register entry reminded
-    and recorded; the first run ends continuing as new in 2027 (this history is that run)."""
+async def concluded_on_7_december(
+    env: WorkflowEnvironment, handle: Handle, agreement: str, number: str
+) -> AgreementState:
+    """Applied at 10:00 on Monday 7 December 2026 (Almaty) for 2026-2027, then recommended,
+    approved as ``number`` and signed by both sides at once: the state it was concluded in."""
     await sleep_until(env, datetime.combine(date(2026, 12, 7), time(10), ALMATY))
     application = form(
         requested_start=date(2026, 12, 7),
@@ -101,9 +101,17 @@ async def concluded_notified_reminded_into_a_new_year(
     )
     await act(handle, SubmitApplication(agreement_id=agreement, form=application), PARTICIPANT)
     await act(handle, RecommendConclusion(note="fits the zone"), REVIEWER)
-    await act(handle, ApproveConclusion(agreement_number="PIT-H-3"), APPROVER)
+    await act(handle, ApproveConclusion(agreement_number=number), APPROVER)
     await act(handle, SignAsParticipant(), PARTICIPANT)
-    await act(handle, SignForManagementCompany(), APPROVER)
+    return await act(handle, SignForManagementCompany(), APPROVER)
+
+
+async def concluded_notified_reminded_into_a_new_year(
+    env: WorkflowEnvironment, handle: Handle, agreement: str
+) -> None:
+    """Concluded in December 2026: notices issued and acknowledged, the register entry reminded
+    and recorded; the first run ends continuing as new in 2027 (this history is that run)."""
+    await concluded_on_7_december(env, handle, agreement, "PIT-H-3")
     await sleep_until(env, datetime.combine(date(2026, 12, 7), time(12), ALMATY))
     for authority in Authority:
         await act(handle, RecordAuthorityNotified(authority=authority, reference="ack"), ADMIN)
@@ -138,17 +146,7 @@ async def concluded_then_reminded_together(
 ) -> None:
     """Concluded in December 2026 and left alone: the reminders of its notices and its register
     entry, due at the same instants, go out together; then staff record them."""
-    await sleep_until(env, datetime.combine(date(2026, 12, 7), time(10), ALMATY))
-    application = form(
-        requested_start=date(2026, 12, 7),
-        requested_end=date(2028, 1, 1),
-        planned_obligations=(obligations(2026), obligations(2027)),
-    )
-    await act(handle, SubmitApplication(agreement_id=agreement, form=application), PARTICIPANT)
-    await act(handle, RecommendConclusion(note="fits the zone"), REVIEWER)
-    await act(handle, ApproveConclusion(agreement_number="PIT-H-5"), APPROVER)
-    await act(handle, SignAsParticipant(), PARTICIPANT)
-    await act(handle, SignForManagementCompany(), APPROVER)
+    await concluded_on_7_december(env, handle, agreement, "PIT-H-5")
     await sleep_until(env, datetime.combine(date(2026, 12, 16), time(12), ALMATY))
     for authority in Authority:
         await act(handle, RecordAuthorityNotified(authority=authority, reference="ack"), ADMIN)

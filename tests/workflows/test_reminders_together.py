@@ -8,36 +8,22 @@ everything the instant caused) and mailed over one SMTP session, each mail once.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 from uuid import uuid4
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.testing import WorkflowEnvironment
 
 from domain.agreement import Status
-from domain.agreement.commands import (
-    ApproveConclusion,
-    RecommendConclusion,
-    SignAsParticipant,
-    SignForManagementCompany,
-    SubmitApplication,
-)
 from eventstore import PostgresEventStore
 from tests.activities.caught_mail import header
-from tests.domain.agreement.agreement_scenarios import (
-    APPROVER,
-    PARTICIPANT,
-    REVIEWER,
-    form,
-    obligations,
-)
+from tests.histories.record import concluded_on_7_december
 from tests.workflows.conftest import Outbox
-from tests.workflows.test_agreement_life import Agreement, at, sleep_until
+from tests.workflows.test_agreement_life import sleep_until
+from tests.workflows.test_agreement_updates import start
 from workers.agreement_worker import agreement_worker
-from workflows.agreement import AgreementStart, AgreementWorkflow, workflow_id
+from workflows.agreement import AgreementWorkflow, workflow_id
 from workflows.correspondence import mail_id
-
-MONDAY = date(2026, 12, 7)
 
 
 async def test_reminders_due_at_one_instant_are_one_append_and_one_delivery_each_mail_once(
@@ -45,34 +31,16 @@ async def test_reminders_due_at_one_instant_are_one_append_and_one_delivery_each
 ) -> None:
     env, task_queue, agreement_id = time_skipping, f"agreements-{uuid4()}", uuid4().hex
     async with agreement_worker(env.client, fresh_store, task_queue, mail=outbox.activities):
-        await sleep_until(env, at(MONDAY))
-        await env.client.start_workflow(
-            AgreementWorkflow.run,
-            AgreementStart(agreement_id=agreement_id),
-            id=workflow_id(agreement_id),
-            task_queue=task_queue,
-        )
-        agreement = Agreement(env.client, agreement_id)
-        application = form(
-            requested_start=MONDAY,
-            requested_end=date(2028, 1, 1),
-            planned_obligations=(obligations(2026), obligations(2027)),
-        )
-        await agreement.act(
-            SubmitApplication(agreement_id=agreement_id, form=application), PARTICIPANT
-        )
-        await agreement.act(RecommendConclusion(note="fits the zone"), REVIEWER)
-        await agreement.act(ApproveConclusion(agreement_number="PIT-T-1"), APPROVER)
-        await agreement.act(SignAsParticipant(), PARTICIPANT)
-        concluded = await agreement.act(SignForManagementCompany(), APPROVER)
+        handle = await start(env, agreement_id, task_queue)
+        concluded = await concluded_on_7_december(env, handle, agreement_id, "PIT-T-1")
         assert concluded.status is Status.ACTIVE
-        upcoming = await agreement.handle.query(AgreementWorkflow.upcoming_reminders)
+        upcoming = await handle.query(AgreementWorkflow.upcoming_reminders)
         instants = Counter(reminder.send_at for reminder in upcoming)
         instant = min(send_at for send_at, n in instants.items() if n > 1)
         together = sorted(r.reminder_id for r in upcoming if r.send_at == instant)
 
         await sleep_until(env, instant + timedelta(hours=1))
-        history = await agreement.handle.fetch_history()
+        history = await handle.fetch_history()
         logged = await fresh_store.read_stream(workflow_id(agreement_id))
 
     # The matters reminded at that instant are one append: consecutive versions, one
