@@ -98,8 +98,8 @@ from workflows.agreement import MAIL_RETRY, AgreementStart, AgreementWorkflow, w
 pytestmark = pytest.mark.timeout(180)
 
 SEED = "smtp-outage"  # what the shared checks name in their messages
-DECEMBER = date(2026, 12, 7)  # a Monday: A, B and C apply, are concluded, notified
-REGISTERED = date(2026, 12, 10)
+DECEMBER = date(2026, 12, 21)  # a Monday: A, B and C apply, are concluded, notified
+REGISTERED = date(2026, 12, 24)  # a Thursday
 D_APPLIES = date(2027, 3, 12)  # a Friday
 E_APPLIES = date(2027, 3, 13)  # a Saturday
 OUTAGE_FROM = at(date(2027, 3, 19), 18)  # Friday evening, before the Nauryz days off
