@@ -35,7 +35,6 @@ import orjson
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import History
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from activities.mail import MailActivities, SmtpSettings
@@ -62,14 +61,8 @@ from tests.domain.agreement.agreement_scenarios import (
     form,
     obligations,
 )
-from tests.workflows.test_agreement_life import (
-    APPLIED,
-    END,
-    EXTENDED,
-    Agreement,
-    at,
-    sleep_until,
-)
+from tests.time_skipping import at, sleep_until, start_time_skipping
+from tests.workflows.test_agreement_life import APPLIED, END, EXTENDED, Agreement
 from workers.agreement_worker import agreement_worker
 from workers.mail_catcher import mail_catcher
 from workflows.agreement import AgreementStart, AgreementWorkflow, workflow_id
@@ -81,10 +74,7 @@ GROWTH_AGREEMENTS = int(os.environ.get("GROWTH_AGREEMENTS", "100"))
 
 async def one_year(dsn: str) -> dict[str, Any]:
     """One agreement from application to a year after it, through the real stack."""
-    env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
-        test_server_existing_path=str(VENV_BIN / "temporal-test-server"),
-    )
+    env = await start_time_skipping()
     store = await PostgresEventStore.open(dsn)
     task_queue, agreement_id = f"growth-{uuid4()}", uuid4().hex
     try:

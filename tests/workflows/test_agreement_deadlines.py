@@ -12,15 +12,11 @@ from domain.agreement.commands import RequestChanges, SubmitApplication
 from domain.calendar import ALMATY, almaty_date, end_of_day, is_working_day
 from eventstore import PostgresEventStore
 from tests.domain.agreement.agreement_scenarios import PARTICIPANT, REVIEWER, form
+from tests.time_skipping import sleep_until
 from tests.workflows.conftest import Outbox
 from tests.workflows.test_agreement_updates import act, start
 from workers.agreement_worker import agreement_worker
 from workflows.agreement import AgreementWorkflow, workflow_id
-
-
-async def sleep_until(environment: WorkflowEnvironment, moment: datetime) -> None:
-    """Skip the test server's clock forward to ``moment``."""
-    await environment.sleep(moment - await environment.get_current_time())
 
 
 def before_next_nauryz(today: date) -> date:

@@ -8,7 +8,7 @@ continues as new at each new year; every event is in the log once, and every cha
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal
 from uuid import uuid4
 
@@ -37,7 +37,7 @@ from domain.agreement.commands import (
 )
 from domain.agreement.events import AuthorityNoticeIssued, ReminderSent
 from domain.agreement.vocabulary import Audience, Authority, ReminderStage, TerminationGround
-from domain.calendar import ALMATY, almaty_date
+from domain.calendar import almaty_date
 from eventstore import PostgresEventStore, RecordedEvent
 from tests.domain.agreement.agreement_scenarios import (
     ADMIN,
@@ -48,6 +48,7 @@ from tests.domain.agreement.agreement_scenarios import (
     obligations,
     rules_extending_zone_to,
 )
+from tests.time_skipping import at, sleep_until
 from tests.workflows.conftest import Outbox
 from workers.agreement_worker import agreement_worker
 from workflows.agreement import AgreementAction, AgreementStart, AgreementWorkflow, workflow_id
@@ -61,15 +62,6 @@ EXTENDED = ZoneRules(
     zone_version=2,
     rule_book=rules_extending_zone_to(date(2038, 1, 1), from_day=date(2026, 6, 1)),
 )
-
-
-def at(day: date, hour: int = 10) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=ALMATY)
-
-
-async def sleep_until(environment: WorkflowEnvironment, moment: datetime) -> None:
-    """Skip the test server's clock forward to ``moment``."""
-    await environment.sleep(moment - await environment.get_current_time())
 
 
 class Agreement:

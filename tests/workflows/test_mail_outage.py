@@ -20,8 +20,9 @@ from domain.agreement.vocabulary import ReminderStage
 from domain.calendar import almaty_date, is_working_day
 from eventstore import PostgresEventStore
 from tests.domain.agreement.agreement_scenarios import PARTICIPANT, REVIEWER, form
+from tests.time_skipping import at, sleep_until
 from tests.workflows.conftest import Outbox
-from tests.workflows.test_agreement_life import Agreement, at, reminders, sleep_until
+from tests.workflows.test_agreement_life import Agreement, reminders
 from workers.agreement_worker import agreement_worker
 from workers.mail_catcher import mail_catcher
 from workflows.agreement import AgreementStart, AgreementWorkflow, workflow_id

@@ -18,8 +18,8 @@ from domain.agreement import Status
 from eventstore import PostgresEventStore
 from tests.activities.caught_mail import header
 from tests.histories.record import concluded_on_7_december
+from tests.time_skipping import sleep_until
 from tests.workflows.conftest import Outbox
-from tests.workflows.test_agreement_life import sleep_until
 from tests.workflows.test_agreement_updates import start
 from workers.agreement_worker import agreement_worker
 from workflows.agreement import AgreementWorkflow, workflow_id

@@ -35,8 +35,9 @@ from tests.domain.agreement.agreement_scenarios import (
     obligations,
     rules_extending_zone_to,
 )
+from tests.time_skipping import at, sleep_until
 from tests.workflows.conftest import Outbox
-from tests.workflows.test_agreement_life import Agreement, at, sleep_until
+from tests.workflows.test_agreement_life import Agreement
 from workers.agreement_worker import agreement_worker
 from workflows.agreement import AgreementStart, AgreementWorkflow, workflow_id
 

@@ -19,16 +19,12 @@ from domain.zone import RecordZoneReportSubmitted, ZoneState
 from domain.zone_report import ZoneReportPolicy, first_reported_year
 from eventstore import PostgresEventStore
 from tests.domain.agreement.agreement_scenarios import APPROVER, PARTICIPANT, REVIEWER
+from tests.time_skipping import sleep_until
 from tests.workflows.conftest import Outbox
 from tests.workflows.zone_support import STAFF_EMAIL, replays, start_zone, until, zone_worker
 from workflows.zone import ZoneReportAction, ZoneWorkflow
 
 ZONE_STREAM = "zone-pit"
-
-
-async def sleep_until(environment: WorkflowEnvironment, moment: datetime) -> None:
-    """Skip the test server's clock forward to ``moment``."""
-    await environment.sleep(moment - await environment.get_current_time())
 
 
 def almaty(day: date, hour: int, minute: int = 0) -> datetime:
