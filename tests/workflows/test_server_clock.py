@@ -1,4 +1,4 @@
-"""The time-skipping server's clock starts on the fixed calendar the dated scenarios are written on."""
+"""The time-skipping server's clock starts on the calendar the dated scenarios are written on."""
 
 from __future__ import annotations
 
