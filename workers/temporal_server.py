@@ -56,12 +56,12 @@ def temporal(
     server = subprocess.Popen(  # noqa: S603
         [
             str(binary), "server", "start-dev",
-            "--db-filename", str((home / "temporal.sqlite").resolve()),
             "--ip", "127.0.0.1",
             "--port", str(port),
             "--ui-port", str(ui_port),
             "--log-level", "warn",
-            *dev_server_args(),  # the settings pit needs (workers/temporal_settings.py)
+            # its file, and the settings pit needs (workers/temporal_settings.py)
+            *dev_server_args((home / "temporal.sqlite").resolve()),
         ],
         stdout=subprocess.DEVNULL,
         stderr=log_file,

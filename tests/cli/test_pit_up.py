@@ -7,9 +7,11 @@ import re
 import select
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 from uuid import uuid4
 
@@ -110,5 +112,8 @@ async def test_pit_up_starts_postgres_temporal_and_the_worker_and_stops_them(
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", smtp_port)) != 0, "the mail catcher still runs"
     assert (tmp_path / "home" / "temporal.sqlite").is_file()
+    with closing(sqlite3.connect(tmp_path / "home" / "temporal.sqlite")) as kept:
+        # Readers do not wait for the writer (workers/temporal_settings.py).
+        assert kept.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", api_port)) != 0, "the API still runs"

@@ -48,12 +48,11 @@ class KillableTemporal:
         with self.log.open("ab") as log:
             process = await asyncio.create_subprocess_exec(
                 str(BINARY), "server", "start-dev",
-                "--db-filename", str(self.database),
                 "--ip", "127.0.0.1",
                 "--port", str(self.port),
                 "--headless",
                 "--log-level", "warn",
-                *dev_server_args(),  # as `pit up` runs it
+                *dev_server_args(self.database),  # as `pit up` runs it, on its file
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=log,
