@@ -5,7 +5,6 @@ from __future__ import annotations
 import email
 import email.policy
 import mailbox
-import socket
 from email.header import decode_header, make_header
 from email.message import EmailMessage
 from pathlib import Path
@@ -29,11 +28,3 @@ def header(message: EmailMessage, name: str) -> str:
     raw = dict((found.lower(), value) for found, value in message.raw_items())[name.lower()]
     # A long value may be folded onto a line of its own: the space before it is not its own.
     return str(make_header(decode_header(str(raw)))).strip()
-
-
-def free_port() -> int:
-    """A port nothing listens on right now (on 127.0.0.1)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port

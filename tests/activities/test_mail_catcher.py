@@ -12,7 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from tests.activities.caught_mail import caught, free_port
+from tests.activities.caught_mail import caught
+from tests.ports import free_port
 from workers.mail_catcher import MailCatcher, mail_catcher, mail_server
 
 SUBJECT = "Напоминание: годовой отчет за 2026 год / Reminder: the annual report for 2026"

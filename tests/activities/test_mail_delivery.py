@@ -26,7 +26,8 @@ from activities.mail import (
     message_id_for,
     render,
 )
-from tests.activities.caught_mail import caught, free_port, header
+from tests.activities.caught_mail import caught, header
+from tests.ports import free_port
 from workers.mail_catcher import MailCatcher, mail_catcher
 
 NOW = datetime(2027, 3, 1, 4, 30, tzinfo=UTC)  # 09:30 in Almaty

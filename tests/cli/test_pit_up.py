@@ -22,16 +22,10 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 
 from domain.agreement import Status
 from tests.domain.agreement.agreement_scenarios import PARTICIPANT, form
+from tests.ports import free_port
 from workers.agreement_client import submit_application
 
 PIT = Path(sys.executable).with_name("pit")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def read_until(process: subprocess.Popen[bytes], marker: str, seconds: float) -> str:

@@ -12,8 +12,9 @@ from uuid import uuid4
 from typer.testing import CliRunner
 
 from cli.main import app
-from tests.cli.test_pit_up import PIT, free_port, read_until
+from tests.cli.test_pit_up import PIT, read_until
 from tests.eventstore.conftest import admin_dsn, databases, fresh_dsn, run_id
+from tests.ports import free_port
 
 __all__ = ["admin_dsn", "databases", "fresh_dsn", "run_id"]
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -17,19 +16,13 @@ from temporalio.testing import WorkflowEnvironment
 from typer.testing import CliRunner
 
 from cli.main import app
+from tests.ports import free_port
 from tests.workflows.conftest import admin_dsn, databases, dev_server, fresh_dsn, run_id
 
 __all__ = ["admin_dsn", "databases", "dev_server", "fresh_dsn", "run_id"]
 
 PIT = Path(sys.executable).with_name("pit")
 START_BOUND_S = 60  # a bound on starting, not a timing under test
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 async def _healthy(url: str) -> dict[str, str]:
@@ -48,7 +41,7 @@ async def _healthy(url: str) -> dict[str, str]:
 async def test_pit_serve_serves_the_api_and_console_to_a_user_and_stops_cleanly_on_sigterm(
     dev_server: WorkflowEnvironment, fresh_dsn: str
 ) -> None:
-    port = _free_port()
+    port = free_port()
     env = os.environ | {
         "DATABASE_URL": fresh_dsn,
         "TEMPORAL_ADDRESS": dev_server.client.service_client.config.target_host,

@@ -28,8 +28,9 @@ from domain.agreement.commands import (
     SignForManagementCompany,
 )
 from eventstore.checkpoints import SigningKey
-from tests.deploy.test_pit_serve import _free_port, _healthy
+from tests.deploy.test_pit_serve import _healthy
 from tests.domain.agreement.agreement_scenarios import APPROVER, PARTICIPANT, REVIEWER, form
+from tests.ports import free_port
 from tests.workflows.test_agreement_updates import act
 from workers.agreement_client import submit_application
 from workers.mail_catcher import MailCatcher
@@ -124,11 +125,11 @@ async def test_a_worker_run_logs_no_database_smtp_or_signing_secret(
 def test_a_worker_that_cannot_reach_its_database_does_not_log_the_password(
     tmp_path: Path,
 ) -> None:
-    closed = _free_port()
+    closed = free_port()
     env = os.environ | {
         "DATABASE_URL": f"postgresql://pit:{DB_SECRET}@127.0.0.1:{closed}/pit",
-        "SMTP_URL": f"smtp://pit-mailer:{SMTP_SECRET}@127.0.0.1:{_free_port()}",
-        "TEMPORAL_ADDRESS": f"127.0.0.1:{_free_port()}",
+        "SMTP_URL": f"smtp://pit-mailer:{SMTP_SECRET}@127.0.0.1:{free_port()}",
+        "TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",
         "PIT_METRICS_ADDRESS": "",
         "PIT_LOG_FORMAT": "json",
         "PIT_LOG_LEVEL": "DEBUG",
@@ -147,7 +148,7 @@ def test_a_worker_that_cannot_reach_its_database_does_not_log_the_password(
 async def test_serving_people_logs_no_password_token_or_session(
     dev_server: WorkflowEnvironment, fresh_dsn: str
 ) -> None:
-    port = _free_port()
+    port = free_port()
     env = os.environ | {
         "DATABASE_URL": _with_password(fresh_dsn, DB_SECRET),
         "TEMPORAL_ADDRESS": dev_server.client.service_client.config.target_host,

@@ -17,6 +17,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.agreement import Status
 from tests.domain.agreement.agreement_scenarios import PARTICIPANT, form
+from tests.ports import free_port
 from workers.agreement_client import submit_application
 from workers.mail_catcher import MailCatcher
 from workers.main import run_worker
@@ -33,13 +34,6 @@ TEMPORAL_METRICS = (
 
 # pit's own, recorded through the SDK's metric meter (activities/metrics.py).
 PIT_METRICS = ("pit_events", "pit_append_latency")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def scrape(url: str) -> str:

@@ -6,7 +6,6 @@ two days before it, on Almaty dates.
 
 from __future__ import annotations
 
-import socket
 from datetime import date, timedelta
 from pathlib import Path
 from uuid import uuid4
@@ -20,6 +19,7 @@ from domain.agreement.vocabulary import ReminderStage
 from domain.calendar import almaty_date, is_working_day
 from eventstore import PostgresEventStore
 from tests.domain.agreement.agreement_scenarios import PARTICIPANT, REVIEWER, form
+from tests.ports import free_port
 from tests.time_skipping import at, sleep_until
 from tests.workflows.conftest import Outbox
 from tests.workflows.test_agreement_life import Agreement, reminders
@@ -28,12 +28,6 @@ from workers.mail_catcher import mail_catcher
 from workflows.agreement import AgreementStart, AgreementWorkflow, workflow_id
 
 FRIDAY = date(2026, 12, 11)  # the Friday before Independence Day (16 December)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def test_mail_waits_out_an_smtp_outage_while_the_agreement_goes_on(
