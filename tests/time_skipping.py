@@ -9,7 +9,7 @@ there. Only the server's clock is faked; the worker, PostgreSQL and the mail cat
 machine's, which is what a workflow's clock is to them in production too (workflow time comes
 from the server's history, never from the worker's clock).
 
-The server is started through a two-line wrapper, written for the start and deleted once the
+The server is started through a small shell wrapper, written for the start and deleted once the
 server runs, that sets the library's variables for that one process only.
 """
 

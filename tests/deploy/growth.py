@@ -68,7 +68,6 @@ from workers.mail_catcher import mail_catcher
 from workflows.agreement import AgreementStart, AgreementWorkflow, workflow_id
 
 DEFAULT_DSN = "postgresql://postgres@127.0.0.1:5432/test"
-VENV_BIN = Path(sys.executable).parent
 GROWTH_AGREEMENTS = int(os.environ.get("GROWTH_AGREEMENTS", "100"))
 
 
