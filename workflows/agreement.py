@@ -62,6 +62,7 @@ with workflow.unsafe.imports_passed_through():
         Reminder,
         escalation_for,
         planned_reminders,
+        spread_offset,
     )
     from domain.agreement.vocabulary import (
         BEFORE_CONCLUSION,
@@ -108,6 +109,9 @@ LOAD_LOG_PATCH = "load-the-log-at-start-v1"
 # Reminders of one agreement due at one instant are one decision (one append) and their mails
 # one delivery (one SMTP session): histories recorded before it issued them one by one.
 REMINDERS_TOGETHER_PATCH = "reminders-due-together-v1"
+# Each agreement issues the reminders of an instant at its own moment within the policy's
+# spread: histories recorded before it woke at the instant itself.
+REMINDER_SPREAD_PATCH = "reminders-spread-v1"
 
 
 @workflow.defn
@@ -367,8 +371,21 @@ class AgreementWorkflow:
         return [r for r in latest.values() if r.reminder_id not in self._state.ids]
 
     def _next_reminder_at(self) -> datetime | None:
+        """When to wake for the next reminder not issued yet: its ``send_at``, moved on by the
+        agreement's place in the policy's spread (``spread_offset``)."""
         now = workflow.now()
-        return min((r.send_at for r in self._planned() if r.send_at > now), default=None)
+        if not workflow.patched(REMINDER_SPREAD_PATCH):
+            return min((r.send_at for r in self._planned() if r.send_at > now), default=None)
+        policy = self._start.reminder_policy
+        offset = spread_offset(self._start.agreement_id, policy.spread)
+        return min(
+            (
+                r.send_at + offset
+                for r in self._planned()
+                if r.send_at + offset > now and r.reminder_id not in self._state.ids
+            ),
+            default=None,
+        )
 
     async def _issue_reminders(self) -> None:
         due = self._due_reminders()

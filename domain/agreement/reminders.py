@@ -9,10 +9,17 @@ escalation]; the other days are :class:`ReminderPolicy`, also our policy.
 
 A reminder's id is made from its deadline and stage, so the workflow issues each one once and
 the outbox delivers each one once.
+
+Reminders of many agreements fall due at the same instant (09:00 on the days before a common
+deadline). Each agreement issues its own a fixed moment later, within the policy's ``spread``
+(:func:`spread_offset`): a morning's reminders go out over a minute or two instead of all at
+once, and staff acting meanwhile are not queued behind them (bench.load). A reminder is never
+issued before its ``send_at``.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime, time, timedelta
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
@@ -61,6 +68,11 @@ class ReminderPolicy(BaseModel):
     staff_overdue_repeat_days: int = Field(default=7, ge=1, le=365)
     staff_overdue_reminders: int = Field(default=12, ge=0, le=100)  # then the inbox keeps it
     send_at: time = time(9, 0)  # Almaty time, the start of a working day
+    # How long after ``send_at`` the last agreement's reminders of one instant go out (see the
+    # module's docstring); at most an hour, so a reminder stays a morning's mail.
+    spread: timedelta = Field(
+        default=timedelta(seconds=100), ge=timedelta(0), le=timedelta(hours=1)
+    )
 
     @field_validator("participant_days_before", "staff_days_before", "agreement_end_days_before")
     @classmethod
@@ -165,6 +177,17 @@ def _staff_overdue(deadline: Deadline, policy: ReminderPolicy) -> list[Reminder]
         )
         for n in range(policy.staff_overdue_reminders)
     ]
+
+
+def spread_offset(agreement_id: str, spread: timedelta) -> timedelta:
+    """How long after a reminder's ``send_at`` agreement ``agreement_id`` issues it: the same
+    for every reminder of the agreement, in ``[0, spread)`` to the microsecond, and spread
+    evenly over the agreements (a hash of the id: the same in every process and replay)."""
+    microseconds = spread // timedelta(microseconds=1)
+    if microseconds <= 0:
+        return timedelta(0)
+    digest = hashlib.blake2b(agreement_id.encode(), digest_size=8).digest()
+    return timedelta(microseconds=int.from_bytes(digest, "big") % microseconds)
 
 
 def planned_reminders(

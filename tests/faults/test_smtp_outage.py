@@ -45,7 +45,7 @@ import socket
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from time import time as wall_clock
@@ -69,6 +69,7 @@ from domain.agreement.commands import (
     SubmitApplication,
 )
 from domain.agreement.events import AuthorityNoticeIssued, ReminderSent
+from domain.agreement.reminders import ReminderPolicy
 from domain.agreement.vocabulary import Authority, DeadlineKind, ReminderStage, ReportStatus
 from domain.calendar import ALMATY, almaty_date, is_working_day
 from eventstore import PostgresEventStore, RecordedEvent
@@ -101,6 +102,9 @@ REGISTERED = date(2026, 12, 24)  # a Thursday
 D_APPLIES = date(2027, 3, 12)  # a Friday
 E_APPLIES = date(2027, 3, 13)  # a Saturday
 OUTAGE_FROM = at(date(2027, 3, 19), 18)  # Friday evening, before the Nauryz days off
+# The twins are compared instant by instant: their reminders go out at the policy's time itself,
+# not each at its own moment in the spread (an agreement's, from its id: test_reminder_spread).
+SAME_MOMENT = ReminderPolicy(spread=timedelta(0))
 OUTAGE_UNTIL = datetime.combine(date(2027, 3, 25), time(9, 30), tzinfo=ALMATY)  # it returns
 RETRIED_BY = at(date(2027, 3, 25), 12)  # over MAIL_RETRY's longest wait after it returned
 LAST_DAY = at(date(2027, 3, 30), 12)  # the 1-day reminders of 30 March, mailed at once
@@ -191,7 +195,7 @@ async def started(
         agreement_id = f"{label}-{uuid4().hex}"  # as long as the API's
         await env.client.start_workflow(
             AgreementWorkflow.run,
-            AgreementStart(agreement_id=agreement_id),
+            AgreementStart(agreement_id=agreement_id, reminder_policy=SAME_MOMENT),
             id=workflow_id(agreement_id),
             task_queue=queue,
         )

@@ -94,6 +94,12 @@ async def concluded_on_7_december(
     """Applied at 10:00 on Monday 7 December 2026 (Almaty) for 2026-2027, then recommended,
     approved as ``number`` and signed by both sides at once: the state it was concluded in."""
     await sleep_until(env, datetime.combine(date(2026, 12, 7), time(10), ALMATY))
+    return await concluded_now(handle, agreement, number)
+
+
+async def concluded_now(handle: Handle, agreement: str, number: str) -> AgreementState:
+    """Applied now (7 December 2026 or later) for 2026-2027, then recommended, approved as
+    ``number`` and signed by both sides at once: the state it was concluded in."""
     application = form(
         requested_start=date(2026, 12, 7),
         requested_end=date(2028, 1, 1),
@@ -175,6 +181,8 @@ LIVES: dict[str, Life] = {
     ),
     # Reminders due at one instant recorded as one decision, mailed as one delivery.
     "concluded_then_reminded_together": concluded_then_reminded_together,
+    # The same life after each agreement's reminders went out at its moment in the spread.
+    "concluded_then_reminded_within_the_spread": concluded_then_reminded_together,
 }
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 
 import pytest
+from pydantic import ValidationError
 
 from domain.agreement import AgreementState, DeadlineKind, initial_state
 from domain.agreement.commands import (
@@ -249,6 +250,21 @@ def test_an_escalated_report_escalates_to_staff_and_nothing_else_does() -> None:
 def test_reminder_days_are_distinct_and_at_least_one(days: tuple[int, ...]) -> None:
     with pytest.raises(ValueError, match="at least 1"):
         ReminderPolicy(participant_days_before=days)
+
+
+@pytest.mark.parametrize(
+    ("spread", "rule"),
+    [(timedelta(seconds=-1), "greater than or equal to 0"), (timedelta(hours=2), "less than")],
+)
+def test_a_reminder_spread_below_zero_or_over_an_hour_is_refused_naming_the_field(
+    spread: timedelta, rule: str
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        ReminderPolicy(spread=spread)
+
+    (error,) = refused.value.errors()
+    assert error["loc"] == ("spread",)
+    assert rule in error["msg"]
 
 
 def test_no_reminder_before_anything_is_submitted() -> None:
