@@ -233,10 +233,11 @@ def _render_notice(context: dict[str, str]) -> tuple[str, str]:
     return rendered.subject, rendered.body
 
 
-def due_instant(at: datetime, rules: RuleBook) -> DueInstant:
+def due_instant(at: datetime, rules: RuleBook, spread: timedelta | None = None) -> DueInstant:
     """The policy that puts the reminders of :func:`agreement_record`'s agreements at ``at``:
     its time of day, and the days before that the staff's and the participant's open deadlines
-    are from the instant's day (added to the default policy's days)."""
+    are from the instant's day (added to the default policy's days); the default policy's
+    spread unless ``spread`` is given."""
     day = almaty_date(at)
     _, state = agreement_record("probe", 1, day, MAX_REMINDERS, rules)
     staff: set[int] = set()
@@ -251,6 +252,7 @@ def due_instant(at: datetime, rules: RuleBook) -> DueInstant:
         send_at=at.astimezone(ALMATY).time(),
         staff_days_before=tuple(sorted(staff or {2})),
         participant_days_before=tuple(sorted(participant)),
+        spread=ReminderPolicy().spread if spread is None else spread,
     )
     return DueInstant(at=at, policy=policy)
 

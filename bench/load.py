@@ -14,13 +14,17 @@ are imported into their streams; then one AgreementWorkflow each is started on t
 workflow that starts afresh for an agreement does (it folds its log), with a reminder policy
 whose time of day is an instant a little later today (``--lead-s``): at that instant
 ``--reminders-per-agreement`` reminders of every agreement come due (10,000 by default), to
-the participants and to staff. A few more agreements stay quiet at the instant: staff act on
-them. The bench checks, with each workflow's own ``upcoming_reminders`` query, that every
-agreement awaits exactly its reminders at the instant, and waits for the worker to go idle.
+the participants and to staff. Each agreement issues them at its own moment within the
+policy's spread after the instant (ReminderPolicy.spread, 100 s; ``--reminder-spread-s``, 0 for
+all at the instant itself), as pit does every morning. A few more agreements stay quiet at the
+instant: staff act on them. The bench checks, with each workflow's own ``upcoming_reminders``
+query, that every agreement awaits exactly its reminders at the instant, and waits for the
+worker to go idle.
 
-- reminders_drain_s: from the instant until the last of the reminders' mails was received by
-  the catcher (the time its Maildir file was written); every reminder's mail id must arrive
-  exactly once (counted by the ``X-Pit-Mail-Id`` header of every message received).
+- reminders_drain_s: from the instant (not from an agreement's moment in the spread) until the
+  last of the reminders' mails was received by the catcher (the time its Maildir file was
+  written); every reminder's mail id must arrive exactly once (counted by the
+  ``X-Pit-Mail-Id`` header of every message received).
 - busy_idle_p50_ratio, busy_p99_ms: a staff action's latency (a reviewer's RecordSiteVisit
   update on a quiet agreement, from the moment it was due to its returned state), staff acting
   at a steady two a second in turn over the quiet agreements whether or not earlier actions
@@ -137,6 +141,7 @@ class Options:
     drain_timeout_s: float = DRAIN_TIMEOUT_S
     worker_log_level: str = "INFO"  # `pit worker`'s default
     keep_logs: Path | None = None  # where to copy the worker's, catcher's and server's logs
+    reminder_spread_s: float | None = None  # None: the reminder policy's own spread
 
     @property
     def open_agreements(self) -> int:
@@ -553,7 +558,12 @@ async def measure(options: Options, services: Services) -> dict[str, Any]:
         at = (datetime.now(UTC) + timedelta(seconds=options.lead())).replace(microsecond=0)
         if almaty_date(at) != day:
             raise RuntimeError("the instant fell on the next day in Almaty: run the bench again")
-        instant = due_instant(at, decree_1166_rulebook())
+        spread = (
+            None
+            if options.reminder_spread_s is None
+            else timedelta(seconds=options.reminder_spread_s)
+        )
+        instant = due_instant(at, decree_1166_rulebook(), spread)
         since = datetime.now(UTC)
         for agreement in agreements:
             due = reminders_at(agreement.state, instant, since)
@@ -653,6 +663,7 @@ async def measure(options: Options, services: Services) -> dict[str, Any]:
             "reminder_copies": duplicates,
             "mails_received": sum(counts.values()),
             "mail_deliveries_recorded": mails,
+            "reminder_spread_s": instant.policy.spread.total_seconds(),
             "reminders_first_s": round(arrivals[0], 2),
             "reminders_p50_s": round(statistics.median(arrivals), 2),
             "reminders_recorded_s": round(recorded_s, 2) if recorded_s is not None else None,
@@ -765,12 +776,20 @@ def _options(argv: list[str]) -> Options:
     parser.add_argument("--drain-timeout-s", type=float, default=DRAIN_TIMEOUT_S)
     parser.add_argument("--worker-log-level", default="INFO")
     parser.add_argument("--keep-logs", type=Path, default=None, help="copy the logs here")
+    parser.add_argument(
+        "--reminder-spread-s",
+        type=float,
+        default=None,
+        help="spread the instant's reminders over this many seconds (default: the policy's)",
+    )
     args = parser.parse_args(argv)
     for name in ("agreements", "quiet", "idle_samples"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     if not 1 <= args.reminders_per_agreement <= 5:
         parser.error("--reminders-per-agreement must be 1 to 5")
+    if args.reminder_spread_s is not None and not 0 <= args.reminder_spread_s <= 3600:
+        parser.error("--reminder-spread-s must be 0 to 3600 (ReminderPolicy.spread)")
     return Options(
         agreements=args.agreements,
         reminders_per_agreement=args.reminders_per_agreement,
@@ -780,6 +799,7 @@ def _options(argv: list[str]) -> Options:
         drain_timeout_s=args.drain_timeout_s,
         worker_log_level=args.worker_log_level,
         keep_logs=args.keep_logs,
+        reminder_spread_s=args.reminder_spread_s,
     )
 
 

@@ -6,13 +6,18 @@ from __future__ import annotations
 from bench.load import Options, run
 
 AGREEMENTS, REMINDERS = 20, 2
+SPREAD_S = 5.0  # the policy's 100 s would only make the test wait
 
 
 async def test_a_tiny_load_bench_mails_every_due_reminder_once_and_reports_its_figures(
     admin_database_url: str,
 ) -> None:
     options = Options(
-        agreements=AGREEMENTS, reminders_per_agreement=REMINDERS, quiet=2, idle_samples=10
+        agreements=AGREEMENTS,
+        reminders_per_agreement=REMINDERS,
+        quiet=2,
+        idle_samples=10,
+        reminder_spread_s=SPREAD_S,
     )
 
     figures = await run(options, admin_database_url, temporal_address=None)
@@ -40,3 +45,5 @@ async def test_a_tiny_load_bench_mails_every_due_reminder_once_and_reports_its_f
     assert figures["events_appended_in_drain"] >= due
     assert figures["agreements"] == AGREEMENTS
     assert figures["open_agreements"] == AGREEMENTS + 2
+    assert figures["reminder_spread_s"] == SPREAD_S
+    assert figures["reminders_first_s"] >= 0  # none before the instant
