@@ -424,7 +424,10 @@ def _retrieved(done: asyncio.Future[Any]) -> None:
 @contextlib.asynccontextmanager
 async def _heartbeating() -> AsyncIterator[None]:
     """Heartbeat while the block runs, if the caller set a heartbeat timeout (the SDK throttles
-    what it sends to the server)."""
+    what it sends to the server): first a quarter of the timeout after it began, so a delivery
+    done sooner (most are) costs the server no heartbeat. Temporal counts the timeout from the
+    attempt's start until the first heartbeat, so a worker that dies meanwhile is still noticed
+    within it."""
     timeout = activity.info().heartbeat_timeout
     if not timeout:
         yield
@@ -432,8 +435,8 @@ async def _heartbeating() -> AsyncIterator[None]:
 
     async def beat() -> None:
         while True:
-            activity.heartbeat()
             await asyncio.sleep(timeout.total_seconds() / 4)
+            activity.heartbeat()
 
     beating = asyncio.create_task(beat())
     try:

@@ -4,8 +4,9 @@ message per mail id."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
@@ -280,6 +281,39 @@ async def test_a_delivery_cancelled_while_smtp_accepts_is_recorded_and_not_sent_
     assert len(slow.received) == 1
     assert len(await stored(fresh_dsn)) == 1
     assert retried.status == "already_sent"
+
+
+def _beating(timeout: timedelta) -> tuple[ActivityEnvironment, list[object]]:
+    """An activity environment whose attempt has ``timeout`` as its heartbeat timeout, and the
+    heartbeats it sends."""
+    environment, beats = ActivityEnvironment(), []
+    environment.info = dataclasses.replace(environment.info, heartbeat_timeout=timeout)
+    environment.on_heartbeat = lambda *details: beats.append(details)
+    return environment, beats
+
+
+async def test_a_quick_delivery_sends_no_heartbeat_and_a_slow_one_beats_while_it_runs(
+    open_mail: OpenMail, catcher: MailCatcher
+) -> None:
+    # Each heartbeat is a write on the Temporal server: most deliveries end before the first
+    # is due (a quarter of the timeout), and the server counts the timeout from the start.
+    quick, quick_beats = _beating(timedelta(seconds=10))
+    sent = await quick.run((await open_mail(catcher.url)).deliver_mail, reminder())
+    port = free_port()
+    server = Controller(
+        _SlowToAccept(), hostname="127.0.0.1", port=port, server_hostname="slow.localhost"
+    )
+    server.start()
+    try:
+        slow, slow_beats = _beating(timedelta(seconds=SLOW_ACCEPT_S / 2))
+        activities = await open_mail(f"smtp://127.0.0.1:{port}")
+        slowly_sent = await slow.run(activities.deliver_mail, reminder("slow:1"))
+    finally:
+        server.stop()
+
+    assert sent.status == slowly_sent.status == "sent"
+    assert quick_beats == []
+    assert len(slow_beats) >= 2  # every eighth of a second over the server's second
 
 
 # --- batches: the reminders of one agreement due at one instant ---------------------------------
