@@ -153,8 +153,8 @@ async def test_agreements_come_out_whole_when_the_temporal_server_is_killed_and_
         # history the live worker ran without a failure did not replay offline, the SDK's
         # update machine meeting a TimerStarted. Not seen again in 79 runs on 2026-12-07 (25 at
         # c2199e5, 25 at b3545b5 beside a process spinning on a core); not diagnosed: no
-        # failing history was kept. Should it come back, the
-        # history is kept under artifacts/failed-histories/. Any other failure fails the test.
+        # failing history was kept. Should it come back, the history is kept under
+        # artifacts/failed-histories/. Any other failure fails the test.
         if "Update machine does not handle this event" in str(failed):
             pytest.xfail(f"{seed}: a history after a server kill does not replay: {failed}")
         raise
