@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 
 from domain.agreement import AgreementEvent, AgreementState, evolve, initial_state
@@ -34,6 +34,8 @@ def occurred_until(as_of: date | datetime | None) -> datetime | None:
         return None
     if isinstance(as_of, datetime):  # first: a datetime is also a date
         return as_of if as_of.utcoffset() is not None else as_of.replace(tzinfo=ALMATY)
+    if as_of == date.max:  # the calendar's last day has no next midnight: everything counts
+        return datetime.max.replace(tzinfo=UTC)
     return end_of_day(as_of) - _LAST_MICROSECOND
 
 

@@ -57,7 +57,16 @@ def parse_as_of(text: str) -> date | datetime:
     try:
         if len(written) == len("2026-04-02"):
             return date.fromisoformat(written)
-        return datetime.fromisoformat(written)
+        asked = datetime.fromisoformat(written)
+        aware = asked if asked.utcoffset() is not None else asked.replace(tzinfo=ALMATY)
+        aware.astimezone(UTC), aware.astimezone(ALMATY)  # both must exist
+        return asked
+    except OverflowError:
+        raise typer.BadParameter(
+            f"{text!r} is beyond the calendar: in UTC or in Almaty it falls before the year 1 "
+            "or after 9999",
+            param_hint="'--as-of'",
+        ) from None
     except ValueError:
         raise typer.BadParameter(
             f"{text!r} is no date or instant: write 2026-04-02, 02.04.2026, "

@@ -102,3 +102,18 @@ async def test_auditors_and_admins_download_the_bundle_others_are_refused(
     assert 'id="export-evidence"' not in reviewer_timeline.text
     assert by_reviewer.status_code == 403
     assert by_participant.status_code == 403
+
+
+async def test_the_timeline_as_of_the_calendars_last_day_shows_the_agreement_as_it_is(
+    fresh_store: PostgresEventStore, fresh_dsn: str
+) -> None:
+    # 31 December 9999 has no next midnight to end at: every event had occurred by then.
+    await store_log(fresh_store)
+    events = len(await fresh_store.read_stream(f"agreement-{AGREEMENT_ID}"))
+    async with _console(fresh_dsn, fresh_store) as console:
+        await _log_in(console, "auditor-saule")
+        shown = await console.get(TIMELINE, params={"as_of": "9999-12-31"})
+
+    assert shown.status_code == 200, shown.text
+    assert 'id="as-of-result"' in shown.text
+    assert f"<dd>{events}</dd>" in shown.text

@@ -267,3 +267,27 @@ def test_pit_audit_replay_refuses_what_is_no_date_or_instant(pit: CliRunner) -> 
 
     assert refused.exit_code == 2
     assert "is no date or instant" in refused.output
+
+
+def test_pit_audit_replay_as_of_the_calendars_last_day_shows_everything(pit: CliRunner) -> None:
+    # 31 December 9999 has no next midnight to end at: every event had occurred by then.
+    shown = pit.invoke(app, ["audit", "replay", AGREEMENT_ID, "--as-of", "9999-12-31", "--json"])
+    first = pit.invoke(app, ["audit", "replay", AGREEMENT_ID, "--as-of", "0001-01-01", "--json"])
+
+    assert shown.exit_code == 0, shown.output
+    document = json.loads(shown.stdout)
+    assert document["as_of"] == "9999-12-31"
+    assert document["events_by_then"] == document["events_now"] > 0
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.stdout)["events_by_then"] == 0
+
+
+@pytest.mark.parametrize("instant", ["0001-01-01T00:00+05:00", "9999-12-31T23:59-05:00"])
+def test_pit_audit_replay_refuses_an_instant_beyond_the_calendar(
+    pit: CliRunner, instant: str
+) -> None:
+    refused = pit.invoke(app, ["audit", "replay", AGREEMENT_ID, "--as-of", instant], env=WIDE)
+
+    assert refused.exit_code == 2
+    assert "--as-of" in refused.output
+    assert "is beyond the calendar" in refused.output
