@@ -190,7 +190,7 @@ async def dashboard(
     agreement's stream, so it is made on request, not on every visit (the figures above it are
     the live read model's)."""
     _staff_only(viewer)
-    day = _day(as_of)
+    day = asked_day(as_of)
     words = viewer.words
     report = (
         _report_view(words, await zone_report(services.store, day))
@@ -247,8 +247,9 @@ def _today(services: ApiServices) -> date:
     return almaty_date(services.clock())
 
 
-def _day(text: str) -> date | None:
-    """The day an ``as_of`` field names (``2026-05-04``); None for none or one out of range."""
+def asked_day(text: str) -> date | None:
+    """The day an ``as_of`` field names (``2026-05-04``); None for none or one out of range
+    (the dashboard's report and the auditor's timeline)."""
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
@@ -261,9 +262,9 @@ async def _asked_report(
 ) -> tuple[ZoneReport, Language]:
     """The report a download asks for, in the language asked (else the reader's)."""
     _staff_only(viewer)
-    day = _day(as_of) if as_of else _today(services)
+    day = asked_day(as_of) if as_of else _today(services)
     if day is None:
-        raise ConsoleRefusal(400, viewer.words("zone_report_bad_day"))
+        raise ConsoleRefusal(400, viewer.words("bad_day"))
     language: Language = next((x for x in LANGUAGES if x == lang), viewer.words.language)
     return await zone_report(services.store, day), language
 

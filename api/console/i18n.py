@@ -459,7 +459,7 @@ UI: dict[str, Wording] = {
         "По состоянию на конец дня {day} (Алматы); принятых годовых отчетов: {reports}.",
         "As of the end of {day} (Almaty); annual reports accepted: {reports}.",
     ),
-    "zone_report_bad_day": W(
+    "bad_day": W(
         "Дата не распознана: укажите день в формате ГГГГ-ММ-ДД между 2002 и 2100 годами.",
         "The date is not understood: give a day as YYYY-MM-DD between 2002 and 2100.",
     ),

@@ -660,10 +660,7 @@ async def timeline(
 ) -> Response:
     agreement_id = _checked_id(agreement_id, viewer)
     read = await _read(services, agreement_id, viewer)
-    try:
-        day = date.fromisoformat(as_of) if as_of else None
-    except ValueError:
-        day = None
+    day = dashboard.asked_day(as_of) if as_of else None
     shown_as_of = await state_as_of(services.store, agreement_id, day) if day else None
     report = await verify_agreement_chain(services.store, agreement_id) if verify else None
     return page(
@@ -675,6 +672,7 @@ async def timeline(
         state=read.state,
         rows=timeline_rows(read.recorded),
         as_of=as_of,
+        as_of_unreadable=bool(as_of) and day is None,
         shown_as_of=shown_as_of,
         as_of_deadlines=open_deadlines_of(shown_as_of.state)
         if shown_as_of and shown_as_of.state

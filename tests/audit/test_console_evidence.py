@@ -104,16 +104,25 @@ async def test_auditors_and_admins_download_the_bundle_others_are_refused(
     assert by_participant.status_code == 403
 
 
-async def test_the_timeline_as_of_the_calendars_last_day_shows_the_agreement_as_it_is(
+async def test_the_timeline_as_of_a_day_it_cannot_read_says_so_and_shows_no_state(
     fresh_store: PostgresEventStore, fresh_dsn: str
 ) -> None:
-    # 31 December 9999 has no next midnight to end at: every event had occurred by then.
+    # Days from 2002 to 2100, as the dashboard's report takes them: 31 December 9999 would have
+    # no next midnight to end at.
     await store_log(fresh_store)
     events = len(await fresh_store.read_stream(f"agreement-{AGREEMENT_ID}"))
     async with _console(fresh_dsn, fresh_store) as console:
         await _log_in(console, "auditor-saule")
-        shown = await console.get(TIMELINE, params={"as_of": "9999-12-31"})
+        shown = {
+            as_of: await console.get(TIMELINE, params={"as_of": as_of})
+            for as_of in ("2100-12-31", "9999-12-31", "yesterday")
+        }
 
-    assert shown.status_code == 200, shown.text
-    assert 'id="as-of-result"' in shown.text
-    assert f"<dd>{events}</dd>" in shown.text
+    for answer in shown.values():
+        assert answer.status_code == 200, answer.text
+    assert 'id="as-of-result"' in shown["2100-12-31"].text
+    assert f"<dd>{events}</dd>" in shown["2100-12-31"].text
+    assert 'role="alert"' not in shown["2100-12-31"].text
+    for unreadable in ("9999-12-31", "yesterday"):
+        assert 'id="as-of-result"' not in shown[unreadable].text
+        assert "Дата не распознана: укажите день в формате ГГГГ-ММ-ДД" in shown[unreadable].text
