@@ -64,6 +64,7 @@ from uuid import NAMESPACE_URL, uuid4, uuid5
 
 import asyncpg
 import orjson
+from pydantic import ValidationError
 from temporalio.client import (
     Client,
     WorkflowHandle,
@@ -93,6 +94,7 @@ from bench.processes import (
 from bench.support import free_port, own_database, percentile
 from domain.agreement import AgreementEvent, AgreementState
 from domain.agreement.commands import RecordSiteVisit
+from domain.agreement.reminders import ReminderPolicy
 from domain.agreement.vocabulary import Status
 from domain.calendar import ALMATY, almaty_date
 from domain.rules import decree_1166_rulebook
@@ -788,8 +790,11 @@ def _options(argv: list[str]) -> Options:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     if not 1 <= args.reminders_per_agreement <= 5:
         parser.error("--reminders-per-agreement must be 1 to 5")
-    if args.reminder_spread_s is not None and not 0 <= args.reminder_spread_s <= 3600:
-        parser.error("--reminder-spread-s must be 0 to 3600 (ReminderPolicy.spread)")
+    if args.reminder_spread_s is not None:
+        try:  # the policy's own bounds
+            ReminderPolicy(spread=timedelta(seconds=args.reminder_spread_s))
+        except ValidationError as refused:
+            parser.error(f"--reminder-spread-s: {refused.errors()[0]['msg']}")
     return Options(
         agreements=args.agreements,
         reminders_per_agreement=args.reminders_per_agreement,
