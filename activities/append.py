@@ -6,7 +6,10 @@ before workflows/store_calls.py) can run again: a retried attempt, or a workflow
 it and was lost (a crashed worker, a task the server refused); its first attempt may have
 written the events already. So an append reports what the log holds instead of failing:
 
-- ``appended``: written now;
+- ``appended``: written now; the events come back as written, and the workflow folds those:
+  a replay that decided again at another instant (temporalio 1.35 can replay what a workflow
+  did after a local activity in an earlier task than the live worker did it; see
+  workflows/agreement.py, PATCHES_AT_START_PATCH) still has the log's timestamps;
 - ``replayed``: these ids are in the log already, at this version: the log's events are the
   decision (their ``occurred_at`` may differ from the retry's), and the workflow adopts them;
 - ``behind``: other events of this workflow's lost attempts follow the expected version: the
@@ -84,7 +87,9 @@ class AgreementEventsAppended(BaseModel):
     outcome: Literal["appended", "replayed", "behind", "known"]
     stream_version: int
     global_positions: tuple[int, ...] = ()
-    logged: tuple[LoggedEvent, ...] = ()  # replayed: the decision's; behind: what follows
+    # appended (from histories recorded after they came back), replayed (found when the
+    # append was refused) and known: the decision's as logged; behind: what follows.
+    logged: tuple[LoggedEvent, ...] = ()
 
     @model_validator(mode="before")
     @classmethod
@@ -174,10 +179,18 @@ class EventLogActivities:
             events=len(new_events),
             outcome=outcome,
         )
+        first = result.stream_version - len(request.events) + 1
+        written = tuple(
+            LoggedEvent(event_id=event_id, stream_version=first + n, event=event)
+            for n, (event, event_id) in enumerate(
+                zip(request.events, request.event_ids, strict=True)
+            )
+        )
         return AgreementEventsAppended(
             outcome=outcome,
             stream_version=result.stream_version,
             global_positions=result.global_positions,
+            logged=written if outcome == "appended" else (),
         )
 
     @activity.defn(name="load_agreement")

@@ -112,6 +112,17 @@ REMINDERS_TOGETHER_PATCH = "reminders-due-together-v1"
 # Each agreement issues the reminders of an instant at its own moment within the policy's
 # spread: histories recorded before it woke at the instant itself.
 REMINDER_SPREAD_PATCH = "reminders-spread-v1"
+# A run decides at its start whether it has the changes above (the two reminder patches),
+# instead of when it first meets each. Histories recorded before it ask each patch where it
+# is used. Why (temporalio 1.35): when a worker evicts an agreement from its cache during a
+# workflow task (its cache is full, or its task was lost), the task can complete with a local
+# activity's result recorded and what the workflow did next left to the following task. A
+# replay does that in the earlier task, where the following task's patch markers cannot be
+# seen: a patch first asked about there would be refused as nondeterministic and the
+# agreement would stop (tests/faults/test_cache_pressure.py). Asked at the start, they are not.
+# A later change asks its own patch in run(), next to this one, never in the loop.
+PATCHES_AT_START_PATCH = "patches-decided-at-start-v1"
+DECIDED_AT_START = frozenset({REMINDERS_TOGETHER_PATCH, REMINDER_SPREAD_PATCH})
 
 
 @workflow.defn
@@ -140,6 +151,7 @@ class AgreementWorkflow:
         # Events a lost attempt of a workflow task wrote, folded in from the log, by id.
         self._adopted: dict[UUID, AgreementEvent] = {}
         self._correspondence = False  # set by run(): whether this history has the patch
+        self._patches_at_start = False  # set by run(): PATCHES_AT_START_PATCH
         # Whether the state is the log's: handlers wait for it (a fresh run reads the log).
         self._loaded = carried is not None
 
@@ -156,6 +168,7 @@ class AgreementWorkflow:
         if not self._correspondence:
             self._loaded = True
             return await self._run_before_correspondence()
+        self._patches_at_start = workflow.patched(PATCHES_AT_START_PATCH)
         if start.carried is None and workflow.patched(LOAD_LOG_PATCH):
             loaded = await store_call(EventLogActivities.load_agreement, self._stream_id)
             self._state, self._version = loaded.state, loaded.state.version
@@ -213,6 +226,14 @@ class AgreementWorkflow:
                 await self._deadline_passed(deadline)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._state
+
+    def _has(self, patch: str) -> bool:
+        """Whether this run has the change ``patch`` (one of DECIDED_AT_START) brought: decided
+        at the run's start, or, in a history recorded before PATCHES_AT_START_PATCH, where the
+        change is used."""
+        if patch not in DECIDED_AT_START:
+            raise ValueError(f"{patch} is not decided at the start of a run")
+        return self._patches_at_start or workflow.patched(patch)
 
     def _should_continue_as_new(self, run_started: datetime, start: AgreementStart) -> bool:
         """At a new Almaty year (a reporting year), after enough events, or when suggested."""
@@ -374,7 +395,7 @@ class AgreementWorkflow:
         """When to wake for the next reminder not issued yet: its ``send_at``, moved on by the
         agreement's place in the policy's spread (``spread_offset``)."""
         now = workflow.now()
-        if not workflow.patched(REMINDER_SPREAD_PATCH):
+        if not self._has(REMINDER_SPREAD_PATCH):
             return min((r.send_at for r in self._planned() if r.send_at > now), default=None)
         policy = self._start.reminder_policy
         offset = spread_offset(self._start.agreement_id, policy.spread)
@@ -389,7 +410,7 @@ class AgreementWorkflow:
 
     async def _issue_reminders(self) -> None:
         due = self._due_reminders()
-        if len(due) > 1 and workflow.patched(REMINDERS_TOGETHER_PATCH):
+        if len(due) > 1 and self._has(REMINDERS_TOGETHER_PATCH):
             async with self._deciding:
                 await self._remind_together(due)
             return

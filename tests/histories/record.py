@@ -183,6 +183,8 @@ LIVES: dict[str, Life] = {
     "concluded_then_reminded_together": concluded_then_reminded_together,
     # The same life after each agreement's reminders went out at its moment in the spread.
     "concluded_then_reminded_within_the_spread": concluded_then_reminded_together,
+    # The same life after a run decided its patches at its start (PATCHES_AT_START_PATCH).
+    "concluded_then_reminded_with_patches_decided_at_start": concluded_then_reminded_together,
 }
 
 

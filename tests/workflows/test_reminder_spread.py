@@ -3,14 +3,19 @@
 Two agreements concluded at the same moment have their notices and register entry reminded at
 the same 09:00 in Almaty. Each agreement issues its reminders at its own moment after 09:00
 (``spread_offset`` of its id, within the policy's spread; the default is 100 seconds): a
-morning's reminders do not all wake at once, and none goes out before its time.
+morning's reminders do not all wake at once, and none goes out before its time. A fresh
+agreement decides at its start that it spreads its reminders (PATCHES_AT_START_PATCH): the
+patch is asked in its first workflow task, never after a local activity.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from uuid import uuid4
 
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
 
 from domain.agreement import Status
@@ -22,7 +27,13 @@ from tests.time_skipping import sleep_until
 from tests.workflows.conftest import Outbox
 from tests.workflows.test_agreement_updates import start
 from workers.agreement_worker import agreement_worker
-from workflows.agreement import AgreementWorkflow, workflow_id
+from workflows.agreement import (
+    PATCHES_AT_START_PATCH,
+    REMINDER_SPREAD_PATCH,
+    REMINDERS_TOGETHER_PATCH,
+    AgreementWorkflow,
+    workflow_id,
+)
 from workflows.correspondence import mail_id
 
 # A timer runs from when the server takes the task that set it, a few milliseconds after the
@@ -54,6 +65,7 @@ async def test_agreements_reminded_at_one_instant_each_issue_at_their_own_moment
         )
         await sleep_until(env, instant + spread + timedelta(minutes=1))
         logged = {a: await fresh_store.read_stream(workflow_id(a)) for a in agreements}
+        histories = [await h.fetch_history() for h in (first, second)]
 
     assert spread == timedelta(seconds=100)
     assert offsets[agreements[0]] != offsets[agreements[1]]
@@ -74,6 +86,28 @@ async def test_agreements_reminded_at_one_instant_each_issue_at_their_own_moment
         expected = {mail_id(agreement, reminder_id) for reminder_id in due}
         caught = [m for m in outbox.messages() if header(m, "X-Pit-Mail-Id") in expected]
         assert sorted(header(m, "X-Pit-Mail-Id") for m in caught) == sorted(expected)
+    # Each history asked PATCHES_AT_START_PATCH in its first task and neither reminder patch.
+    for history in histories:
+        asked = patches_asked(history)
+        assert asked[PATCHES_AT_START_PATCH] == 1, asked
+        assert REMINDER_SPREAD_PATCH not in asked
+        assert REMINDERS_TOGETHER_PATCH not in asked
+
+
+def patches_asked(history: WorkflowHistory) -> dict[str, int]:
+    """Each patch marker in ``history``, with the number of the workflow task that recorded it."""
+    asked: dict[str, int] = {}
+    tasks = 0
+    for event in history.events:
+        if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+            tasks += 1
+        attributes = event.marker_recorded_event_attributes
+        if event.event_type == EventType.EVENT_TYPE_MARKER_RECORDED and (
+            attributes.marker_name == "core_patch"
+        ):
+            data = json.loads(attributes.details["patch-data"].payloads[0].data)
+            asked.setdefault(data["id"], tasks)
+    return asked
 
 
 def test_spread_offsets_are_fixed_per_agreement_and_cover_the_window_evenly() -> None:
