@@ -7,10 +7,11 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import NoReturn, cast
 
-from temporalio.api.enums.v1 import WorkflowTaskFailedCause
+from temporalio.api.enums.v1 import EventType, WorkflowTaskFailedCause
 from temporalio.client import Client, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
@@ -39,6 +40,7 @@ MAIL_POLLS = 300  # x POLL_S: every mail delivered (a delivery cut off by a faul
 # A history that does not replay is kept here (gitignored) for whoever looks into it.
 RESET = WorkflowTaskFailedCause.Value("WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW")
 FAILED_HISTORIES = Path(__file__).resolve().parents[2] / "artifacts" / "failed-histories"
+AT_ONCE = timedelta(milliseconds=10)  # a task scheduled this soon was asked for, not caused
 
 
 def task_failure(history: WorkflowHistory) -> str | None:
@@ -55,6 +57,37 @@ def task_failure(history: WorkflowHistory) -> str | None:
     last = failures[-1]
     cause = WorkflowTaskFailedCause.Name(last.cause)
     return f"{history.workflow_id}: {cause}: {last.failure.message}"
+
+
+def tasks_left_half_done(history: WorkflowHistory) -> int:
+    """How many workflow tasks recorded local activities' results and nothing else, and the
+    next task was scheduled at once (within ``AT_ONCE``), before anything else happened.
+
+    That is what temporalio 1.35 does when it evicts a workflow while a local activity finishes
+    (its cache full, or its task lost): what the workflow did with the results is left to the
+    next task, and a replay does it in this one (see workflows/agreement.py,
+    PATCHES_AT_START_PATCH). A diagnostic for the fault tests' summaries, not a check.
+    """
+    events = list(history.events)
+    found = 0
+    for n, event in enumerate(events):
+        if event.event_type != EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+            continue
+        markers = 0
+        for later in events[n + 1 :]:
+            if later.event_type != EventType.EVENT_TYPE_MARKER_RECORDED:
+                break
+            if later.marker_recorded_event_attributes.marker_name != "core_local_activity":
+                markers = -1
+                break
+            markers += 1
+        if markers <= 0 or n + 1 + markers >= len(events):
+            continue
+        following = events[n + 1 + markers]
+        gap = following.event_time.ToDatetime() - event.event_time.ToDatetime()
+        if following.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED and gap < AT_ONCE:
+            found += 1
+    return found
 
 
 def assert_final(state: AgreementState, one: Life, seed: str) -> None:
