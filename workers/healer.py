@@ -20,7 +20,19 @@ search attribute ``TemporalReportedProblems`` (its dynamic config
 docker-compose.yml set it); the failures after the first are not in the history, and neither
 is their cause. Then the history shows whether it is the wedge: the last completed task
 accepted an update without answering it and asked for a new task at once (``reset_point``).
-Only that is healed; any other problem is left for people (the Web UI lists them).
+Only that is healed, and its sibling below; any other problem is left for people (the Web UI
+lists them).
+
+The sibling (temporalio 1.35; tests/faults/test_cache_pressure.py): a worker that evicts an
+agreement while a local activity finishes can complete the task with the activity's result
+recorded and nothing else, and ask for the next task at once: a half-done task
+(``half_done_tasks``). What the workflow did with the result went into the next task; a
+replay does it one task earlier, and may refuse the history as nondeterministic: every
+task of the agreement then fails. The agreement's own patches are decided when a run starts
+so that this cannot happen for them (workflows/agreement.py), but a task that also brought an
+update could still meet it. When an agreement's tasks fail as nondeterministic after a
+half-done task, the healer resets it to the completion of the last half-done task before the
+first failure: the new run does that task's work again, in one task (idempotently, as above).
 Every worker runs the healer, at jittered intervals; a worker resets a run only while it is
 still the workflow's current run, so a second worker finds it healed already.
 """
@@ -30,11 +42,12 @@ from __future__ import annotations
 import asyncio
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 from uuid import NAMESPACE_URL, uuid5
 
 import structlog
 from temporalio.api.common.v1 import WorkflowExecution
-from temporalio.api.enums.v1 import EventType
+from temporalio.api.enums.v1 import EventType, WorkflowTaskFailedCause
 from temporalio.api.workflowservice.v1 import ResetWorkflowExecutionRequest
 from temporalio.client import Client, WorkflowHistory
 from temporalio.service import RPCError
@@ -52,13 +65,22 @@ PROBLEMS_AFTER = 2  # consecutive failed tasks before the server flags the workf
 MAX_PER_ROUND = 100  # wedged workflows healed per round; the rest wait for the next
 
 
+NONDETERMINISTIC = WorkflowTaskFailedCause.Value(
+    "WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR"
+)
+RESET_CAUSE = WorkflowTaskFailedCause.Value("WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW")
+AT_ONCE = timedelta(milliseconds=10)  # a task scheduled this soon was asked for, not caused
+LOCAL_ACTIVITY_MARKER = "core_local_activity"
+
+
 @dataclass(frozen=True)
 class ResetPoint:
     """Where a wedged run is reset to, and why."""
 
-    update_id: str  # the update whose answer the server refuses
-    accepted_event_id: int  # its acceptance in the history
-    reset_to: int  # the completion of the workflow task that accepted it
+    update_id: str  # the update whose answer the server refuses ("" for a half-done task)
+    accepted_event_id: int  # its acceptance in the history (0 for a half-done task)
+    reset_to: int  # the completion of the workflow task that accepted it, or the half-done one
+    cause: str = "the update's answer is refused (sdk-rust#888)"
 
 
 def reset_point(history: WorkflowHistory) -> ResetPoint | None:
@@ -96,6 +118,70 @@ def reset_point(history: WorkflowHistory) -> ResetPoint | None:
     )
 
 
+def half_done_tasks(history: WorkflowHistory) -> list[int]:
+    """The completions (event ids) of the workflow tasks that recorded local activities'
+    results and nothing else, the next task scheduled at once (within ``AT_ONCE``) before
+    anything else happened: the half-done tasks temporalio 1.35 leaves when it evicts a
+    workflow while a local activity finishes."""
+    events = list(history.events)
+    found: list[int] = []
+    for n, event in enumerate(events):
+        if event.event_type != EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+            continue
+        markers = 0
+        for later in events[n + 1 :]:
+            if later.event_type != EventType.EVENT_TYPE_MARKER_RECORDED:
+                break
+            if later.marker_recorded_event_attributes.marker_name != LOCAL_ACTIVITY_MARKER:
+                markers = -1
+                break
+            markers += 1
+        if markers <= 0 or n + 1 + markers >= len(events):
+            continue
+        following = events[n + 1 + markers]
+        gap = following.event_time.ToDatetime() - event.event_time.ToDatetime()
+        if following.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED and gap < AT_ONCE:
+            found.append(event.event_id)
+    return found
+
+
+def half_done_reset_point(history: WorkflowHistory) -> ResetPoint | None:
+    """Where to reset a run whose tasks fail as nondeterministic after a half-done task; None
+    when it does not show that.
+
+    The mark: the run's last task failure (a reset's own aside) is a nondeterminism error, no
+    task completed after it, and a half-done task completed before the first such failure
+    since the last completed task. The reset goes to the last such half-done task.
+    """
+    events = list(history.events)
+    failures = [
+        e
+        for e in events
+        if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED
+        and e.workflow_task_failed_event_attributes.cause != RESET_CAUSE
+    ]
+    completed = [
+        e.event_id for e in events if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
+    ]
+    if not failures or not completed:
+        return None
+    last = failures[-1]
+    if last.workflow_task_failed_event_attributes.cause != NONDETERMINISTIC:
+        return None
+    if completed[-1] > last.event_id:
+        return None  # a task completed since: the run moves
+    first = next(e for e in failures if e.event_id > completed[-1])
+    before = [task for task in half_done_tasks(history) if task < first.event_id]
+    if not before:
+        return None
+    return ResetPoint(
+        update_id="",
+        accepted_event_id=0,
+        reset_to=before[-1],
+        cause="nondeterministic after a half-done task",
+    )
+
+
 @dataclass(frozen=True)
 class Healed:
     """One wedged run reset."""
@@ -121,7 +207,8 @@ async def reset(client: Client, workflow_id: str, run_id: str, point: ResetPoint
     request = ResetWorkflowExecutionRequest(
         namespace=client.namespace,
         workflow_execution=WorkflowExecution(workflow_id=workflow_id, run_id=run_id),
-        reason=f"pit healer: update {point.update_id} wedged by the SDK (sdk-rust#888)",
+        reason=f"pit healer: {point.cause}"
+        + (f", update {point.update_id}" if point.update_id else ""),
         workflow_task_finish_event_id=point.reset_to,
         request_id=str(uuid5(NAMESPACE_URL, f"pit-heal/{run_id}/{point.reset_to}")),
     )
@@ -135,13 +222,20 @@ async def heal_once(client: Client, limit: int = MAX_PER_ROUND) -> list[Healed]:
     async for found in client.list_workflows(TROUBLED, limit=limit):
         handle = client.get_workflow_handle(found.id, run_id=found.run_id)
         history = await handle.fetch_history()
-        point = reset_point(history)
+        point = reset_point(history) or half_done_reset_point(history)
         flagged = found.raw_info.search_attributes.indexed_fields.get(PROBLEMS_ATTRIBUTE)
         problems = flagged.data.decode() if flagged is not None else None
         if point is None:
             log.info("troubled_not_the_wedge", workflow_id=found.id, problems=problems)
             continue
-        log.info("wedged_found", workflow_id=found.id, run_id=found.run_id, problems=problems)
+        log.info(
+            "wedged_found",
+            workflow_id=found.id,
+            run_id=found.run_id,
+            problems=problems,
+            cause=point.cause,
+            reset_to_event=point.reset_to,
+        )
         try:
             new_run_id = await reset(client, found.id, found.run_id, point)
         except RPCError as refused:  # reset meanwhile by another worker, or finished
@@ -157,6 +251,7 @@ async def heal_once(client: Client, limit: int = MAX_PER_ROUND) -> list[Healed]:
             update_id=done.update_id,
             reset_to_event=done.reset_to,
             new_run_id=done.new_run_id,
+            cause=point.cause,
         )
         healed.append(done)
     return healed

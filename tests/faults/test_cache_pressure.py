@@ -17,7 +17,7 @@ every later task, and the agreement stopped: in 4 of 28 runs at 22e9db3. Now a r
 patches at its start (workflows/agreement.py, PATCHES_AT_START_PATCH), and an append answers
 with the events as written (activities/append.py), so the state a replay folds is the log's
 even where it decided again at another instant. Then 33 runs passed; of the 14 that counted
-them, 7 had such a half-done task (tests/faults/agreement_checks.py, tasks_left_half_done; the
+them, 7 had such a half-done task (workers/healer.py, half_done_tasks; the
 summary line counts them).
 
 Then the invariants of tests/faults/test_worker_crashes.py: every log as scripted with
@@ -44,13 +44,13 @@ from tests.faults.agreement_checks import (
     assert_lives_as_scripted,
     explain_stuck,
     outcome_of,
-    tasks_left_half_done,
 )
 from tests.faults.agreement_lives import Ending, life
 from tests.faults.driver import CALL_TIMEOUT_S, Driven, WorkflowTaskFailing, drive
 from tests.faults.mailed_copies import copies, deliveries
 from tests.faults.test_worker_crashes import healed, healer_lines, store_call_fallbacks
 from tests.faults.worker_processes import WorkerProcesses
+from workers.healer import half_done_tasks
 from workers.mail_catcher import MailCatcher
 from workflows.agreement import workflow_id
 
@@ -129,5 +129,5 @@ async def test_agreements_come_out_whole_when_the_worker_cache_holds_a_quarter_o
         f"{sum(d.failed_calls for d in driven)} calls retried, "
         f"{store_call_fallbacks(outcome.histories)} store calls fell back to an activity, "
         f"{healed(workers.logs)} agreements healed, "
-        f"{sum(tasks_left_half_done(h) for h in outcome.histories)} tasks left half done"
+        f"{sum(len(half_done_tasks(h)) for h in outcome.histories)} tasks left half done"
     )

@@ -53,7 +53,7 @@ from tests.faults.agreement_checks import (
     assert_lives_as_scripted,
     explain_stuck,
     outcome_of,
-    tasks_left_half_done,
+    tolerated_failures,
 )
 from tests.faults.agreement_lives import Ending, life
 from tests.faults.driver import CALL_TIMEOUT_S, Driven, WorkflowTaskFailing, drive
@@ -61,6 +61,7 @@ from tests.faults.killable_temporal import KillableTemporal
 from tests.faults.log_checkpoint import checkpoint_of_all
 from tests.faults.mailed_copies import Copy, copies, deliveries, window_problem
 from workers.agreement_worker import agreement_worker
+from workers.healer import half_done_tasks
 from workers.mail_catcher import MailCatcher
 from workflows.agreement import workflow_id
 
@@ -83,6 +84,11 @@ SETTLE_S = 90.0  # for every life to finish after the last restart
 MAIL_POLLS = 300  # x 0.2 s
 READY_POLLS = 100  # x 0.2 s: for the first start to serve the default namespace
 SENDER = "pit@sez-pit.localhost"
+# The one task failure a kill may leave, when a later task of the run completed: the worker
+# accepts again an update the server had completed before it died (the server refuses the
+# task; the next task, replayed from the history, has the answer). Seen in 1 of 4 runs with
+# eight kills and twenty agreements (2026-12-07); the summary line counts them.
+AFTER_A_KILL = ("received *update.Acceptance message while in state Completed",)
 
 
 @pytest_asyncio.fixture
@@ -147,9 +153,10 @@ async def test_agreements_come_out_whole_when_the_temporal_server_is_killed_and_
     # Every kill fell mid-lifecycle: the log grew after the last one.
     assert MIN_KILLS <= len(server.kill_times) <= KILLS, seed
     assert logged[-1] < sum(len(events) for events in logs.values()), (seed, logged)
-    half_done = sum(tasks_left_half_done(h) for h in histories)
+    half_done = sum(len(half_done_tasks(h)) for h in histories)
+    passed_over = sum(tolerated_failures(h, AFTER_A_KILL) for h in histories)
     try:
-        await assert_histories_replay(histories, seed)
+        await assert_histories_replay(histories, seed, AFTER_A_KILL)
     except AssertionError as failed:
         # Seen once in about 15 runs (seed 1009394177, not reproducible by the seed alone): a
         # history the live worker ran without a failure did not replay offline, the SDK's
@@ -159,8 +166,9 @@ async def test_agreements_come_out_whole_when_the_temporal_server_is_killed_and_
         # workflow the SDK evicts (here: its task lost with the server) records a local
         # activity's result and leaves what the workflow did with it to the next task, so a
         # replay does it one task earlier, before an update the next task brought: a half-done
-        # task (tasks_left_half_done; the summary line counts them). Should it come back, the
-        # history is kept under artifacts/failed-histories/. Any other failure fails the test.
+        # task (workers/healer.py, half_done_tasks; the summary line counts them). Should it
+        # come back, the history is kept under artifacts/failed-histories/. Any other failure
+        # fails the test.
         if "Update machine does not handle this event" in str(failed):
             pytest.xfail(
                 f"{seed}: a history after a server kill does not replay ({half_done} half-done "
@@ -209,6 +217,7 @@ async def test_agreements_come_out_whole_when_the_temporal_server_is_killed_and_
         f"{len(mailed)} mails ({len(twice)} sent twice), "
         f"{sum(d.failed_calls for d in driven)} calls retried, "
         f"{half_done} tasks left half done, "
+        f"{passed_over} task failures got past, "
         f"{time.monotonic() - began:.1f} s"
     )
 

@@ -19,7 +19,13 @@ from temporalio.client import WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
-from workers.healer import ResetPoint, heal_once, reset, reset_point
+from workers.healer import (
+    ResetPoint,
+    half_done_reset_point,
+    heal_once,
+    reset,
+    reset_point,
+)
 
 _SECONDS = timedelta(seconds=5)
 # A real wedge, kept by the crash test (tests/faults/test_worker_crashes.py, 2026-12-07): after
@@ -28,6 +34,17 @@ _SECONDS = timedelta(seconds=5)
 # every task since timed out or was refused.
 WEDGED = Path(__file__).with_name("histories") / "wedged_after_a_worker_crash.json"
 WEDGED_UPDATE = "crash-test:crash-f7afcc7b-01:approve"
+
+
+# An agreement stopped by a half-done task (tests/faults/test_kept_histories.py): its third
+# task (completed at event 18) recorded two store calls' results and asked for the next task at
+# once; every task since fails as nondeterministic on replay.
+HALF_DONE = Path(__file__).parents[1] / "faults" / "histories"
+HALF_DONE /= "evicted_while_its_store_calls_finished.json"
+
+
+def _half_done() -> WorkflowHistory:
+    return WorkflowHistory.from_json("agreement-cache-f16488b3-03", HALF_DONE.read_text("utf-8"))
 
 
 def _wedged() -> WorkflowHistory:
@@ -83,6 +100,31 @@ def test_tasks_timing_out_with_every_update_answered_are_left_alone() -> None:
     ]
 
     assert reset_point(WorkflowHistory(wedged.workflow_id, answered_in_time)) is None
+
+
+def test_a_run_failing_as_nondeterministic_after_a_half_done_task_resets_to_that_task() -> None:
+    point = half_done_reset_point(_half_done())
+
+    assert point is not None
+    assert point.reset_to == 18
+    assert point.update_id == ""
+    assert reset_point(_half_done()) is None  # not the update wedge
+
+
+def test_a_run_that_completed_a_task_after_the_failures_is_left_alone() -> None:
+    stuck = _half_done()
+    moving = [*stuck.events, *_then(stuck, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)]
+
+    assert half_done_reset_point(WorkflowHistory(stuck.workflow_id, moving)) is None
+
+
+def test_a_nondeterminism_without_a_half_done_task_is_left_for_people() -> None:
+    stuck = _half_done()
+    # The same failures after a task that did all its work (its next task not asked at once).
+    whole = [e for e in stuck.events if e.event_id not in (19, 20)]
+
+    assert half_done_reset_point(WorkflowHistory(stuck.workflow_id, whole)) is None
+    assert half_done_reset_point(_wedged()) is None  # the update wedge fails otherwise
 
 
 def _accepted_update(event: HistoryEvent) -> str:
