@@ -22,6 +22,7 @@ from temporalio.client import (
     Client,
     WithStartWorkflowOperation,
     WorkflowHandle,
+    WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
@@ -40,6 +41,8 @@ ATTEMPTS = 300  # per step: looks at the state and sends, each bounded below
 # (workers/healer.py: flagged after two failed tasks, found within PIT_HEAL_EVERY_SECONDS).
 STUCK_AFTER = 250  # of ATTEMPTS: a step stuck this long is explained, not just timed out
 TASK_FAILING = "Workflow Task in failed state"
+# A query a worker answers by replaying the history fails so while the history does not replay.
+QUERY_REPLAY_FAILING = "Nondeterminism error"
 CALL_TIMEOUT_S = 8.0  # one query or one update call, while workers come and go
 PAUSE_S = 0.2  # between attempts
 
@@ -74,7 +77,9 @@ class Driven:
     def failed(self, error: BaseException) -> None:
         status = error.status.name if isinstance(error, RPCError) else ""
         self.failures[f"{type(error).__name__} {status} {error}"[:120]] += 1
-        self.last_failure_was_task = TASK_FAILING in str(error)
+        self.last_failure_was_task = TASK_FAILING in str(error) or (
+            isinstance(error, WorkflowQueryFailedError) and QUERY_REPLAY_FAILING in str(error)
+        )
 
 
 async def drive(client: Client, task_queue: str, life: Life) -> Driven:
@@ -160,6 +165,11 @@ async def _state(handle: Handle, driven: Driven) -> AgreementState | None:
         driven.failed(failed)
         return None
     except TimeoutError as failed:
+        driven.failed(failed)
+        return None
+    except WorkflowQueryFailedError as failed:  # the task fails too: the healer's to cure
+        if QUERY_REPLAY_FAILING not in str(failed):
+            raise
         driven.failed(failed)
         return None
 

@@ -131,3 +131,5 @@ async def test_agreements_come_out_whole_when_the_worker_cache_holds_a_quarter_o
         f"{healed(workers.logs)} agreements healed, "
         f"{sum(len(half_done_tasks(h)) for h in outcome.histories)} tasks left half done"
     )
+    for line in healer_lines(workers.logs):
+        print(line)
