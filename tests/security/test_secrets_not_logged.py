@@ -44,7 +44,11 @@ DB_SECRET = "db-Pa55-" + uuid4().hex
 SMTP_SECRET = "smtp-Pa55-" + uuid4().hex
 USER_PASSWORD = "a long passphrase " + uuid4().hex
 METRICS_TOKEN = "metrics-" + uuid4().hex
-MAIL_ATTEMPTS_S = 4.0  # long enough for the notices' first delivery attempts to fail and log
+# The notices' first delivery attempts fail on the SMTP server's missing AUTH and log it, with
+# a traceback through aiosmtplib's login: waited for (at most POLLS x POLL_S), not slept on (a
+# fixed 4 s was too short once on a busy machine).
+FAILED_LOGIN = "_maybe_login_on_connect"
+POLLS, POLL_S = 120, 0.5
 
 
 def _with_password(dsn: str, password: str) -> str:
@@ -82,8 +86,10 @@ async def test_a_worker_run_logs_no_database_smtp_or_signing_secret(
         "PIT_LOG_FORMAT": "json",
         "PIT_LOG_LEVEL": "DEBUG",
     }
+    log_file = tmp_path / "worker.log"
+    output = log_file.open("w", encoding="utf-8")
     worker = subprocess.Popen(  # noqa: ASYNC220 - a process of its own, as operators run it
-        [str(PIT), "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        [str(PIT), "worker"], env=env, stdout=output, stderr=subprocess.STDOUT, text=True
     )
     try:
         state = await asyncio.wait_for(
@@ -106,10 +112,15 @@ async def test_a_worker_run_logs_no_database_smtp_or_signing_secret(
         await act(handle, ApproveConclusion(agreement_number="PIT-SECRET-1"), APPROVER)
         await act(handle, SignAsParticipant(), PARTICIPANT)
         concluded = await act(handle, SignForManagementCompany(), APPROVER)
-        await asyncio.sleep(MAIL_ATTEMPTS_S)  # the notices' deliveries fail on AUTH and log it
+        for _ in range(POLLS):
+            if FAILED_LOGIN in log_file.read_text(encoding="utf-8"):
+                break
+            await asyncio.sleep(POLL_S)
     finally:
         worker.send_signal(signal.SIGTERM)
-        logs, _ = worker.communicate(timeout=BOUND_S)
+        worker.wait(timeout=BOUND_S)
+        output.close()
+    logs = log_file.read_text(encoding="utf-8")
 
     assert state.status is Status.IN_REVIEW
     assert concluded.status is Status.ACTIVE
@@ -117,7 +128,7 @@ async def test_a_worker_run_logs_no_database_smtp_or_signing_secret(
     assert '"event": "checkpoint_key"' in logs  # the key's id is logged, not the key
     # The notices' deliveries failed on the SMTP server's missing AUTH, with a traceback:
     assert "'activity_type': 'deliver_mail'" in logs
-    assert "_maybe_login_on_connect" in logs
+    assert FAILED_LOGIN in logs
     secrets = {"database password": DB_SECRET, "SMTP password": SMTP_SECRET}
     _assert_no_secret(logs, secrets | _key_secrets(key_file))
 
