@@ -23,16 +23,17 @@ accepted an update without answering it and asked for a new task at once (``rese
 Only that is healed, and its sibling below; any other problem is left for people (the Web UI
 lists them).
 
-The sibling (temporalio 1.35; tests/faults/test_cache_pressure.py): a worker that evicts an
-agreement while a local activity finishes can complete the task with the activity's result
-recorded and nothing else, and ask for the next task at once: a half-done task
-(``half_done_tasks``). What the workflow did with the result went into the next task; a
-replay does it one task earlier, and may refuse the history as nondeterministic: every
-task of the agreement then fails. The agreement's own patches are decided when a run starts
-so that this cannot happen for them (workflows/agreement.py), but a task that also brought an
-update could still meet it. When an agreement's tasks fail as nondeterministic after a
-half-done task, the healer resets it to the completion of the last half-done task before the
-first failure: the new run does that task's work again, in one task (idempotently, as above).
+The sibling (temporalio 1.35; tests/faults/test_cache_pressure.py and, once, the crash test):
+a worker that evicts an agreement while a local activity finishes can complete the task with
+the activity's result recorded last, and ask for the next task at once: a half-done task
+(``half_done_tasks``; the wedge's task is one too). What the workflow did with the result went
+into the next task; a replay does it one task earlier and may refuse the history as
+nondeterministic: every task of the agreement then fails. The agreement's own patches are
+decided when a run starts so that this cannot happen for them (workflows/agreement.py), but a
+task that also brought an update can still meet it ("Update machine does not handle this
+event"). When an agreement's tasks fail as nondeterministic after a half-done task, the healer
+resets it to that task (``half_done_reset_point``): the new run does its work again, in one
+task (idempotently, as above).
 Every worker runs the healer, at jittered intervals; a worker resets a run only while it is
 still the workflow's current run, so a second worker finds it healed already.
 """
@@ -41,6 +42,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from uuid import NAMESPACE_URL, uuid5
@@ -48,6 +50,7 @@ from uuid import NAMESPACE_URL, uuid5
 import structlog
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.enums.v1 import EventType, WorkflowTaskFailedCause
+from temporalio.api.history.v1 import HistoryEvent
 from temporalio.api.workflowservice.v1 import ResetWorkflowExecutionRequest
 from temporalio.client import Client, WorkflowHistory
 from temporalio.service import RPCError
@@ -71,6 +74,7 @@ NONDETERMINISTIC = WorkflowTaskFailedCause.Value(
 RESET_CAUSE = WorkflowTaskFailedCause.Value("WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW")
 AT_ONCE = timedelta(milliseconds=10)  # a task scheduled this soon was asked for, not caused
 LOCAL_ACTIVITY_MARKER = "core_local_activity"
+NAMED_EVENT = re.compile(r"HistoryEvent\(id: (\d+)")  # in the SDK's nondeterminism messages
 
 
 @dataclass(frozen=True)
@@ -119,29 +123,32 @@ def reset_point(history: WorkflowHistory) -> ResetPoint | None:
 
 
 def half_done_tasks(history: WorkflowHistory) -> list[int]:
-    """The completions (event ids) of the workflow tasks that recorded local activities'
-    results and nothing else, the next task scheduled at once (within ``AT_ONCE``) before
-    anything else happened: the half-done tasks temporalio 1.35 leaves when it evicts a
-    workflow while a local activity finishes."""
+    """The completions (event ids) of the workflow tasks whose commands end with local
+    activities' results, the next task scheduled at once (within ``AT_ONCE``) before anything
+    else happened: half-done tasks. What the workflow did with those results (an update's
+    answer, the loop's next timer) is in the next task. temporalio 1.35 leaves them after
+    evicting a workflow while a local activity finishes (its cache full, its task lost), and
+    in the first task of a fresh agreement; a replay does that work one task earlier, which
+    is harmless unless it lands before something the next task brought."""
     events = list(history.events)
     found: list[int] = []
+    completed: HistoryEvent | None = None
     for n, event in enumerate(events):
-        if event.event_type != EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+        if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+            completed = event
             continue
-        markers = 0
-        for later in events[n + 1 :]:
-            if later.event_type != EventType.EVENT_TYPE_MARKER_RECORDED:
-                break
-            if later.marker_recorded_event_attributes.marker_name != LOCAL_ACTIVITY_MARKER:
-                markers = -1
-                break
-            markers += 1
-        if markers <= 0 or n + 1 + markers >= len(events):
+        if event.event_type != EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED or completed is None:
             continue
-        following = events[n + 1 + markers]
-        gap = following.event_time.ToDatetime() - event.event_time.ToDatetime()
-        if following.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED and gap < AT_ONCE:
-            found.append(event.event_id)
+        before = events[n - 1]
+        gap = event.event_time.ToDatetime() - completed.event_time.ToDatetime()
+        if (
+            before.event_type == EventType.EVENT_TYPE_MARKER_RECORDED
+            and before.marker_recorded_event_attributes.marker_name == LOCAL_ACTIVITY_MARKER
+            and before.event_id > completed.event_id
+            and gap < AT_ONCE
+        ):
+            found.append(completed.event_id)
+        completed = None
     return found
 
 
@@ -151,7 +158,9 @@ def half_done_reset_point(history: WorkflowHistory) -> ResetPoint | None:
 
     The mark: the run's last task failure (a reset's own aside) is a nondeterminism error, no
     task completed after it, and a half-done task completed before the first such failure
-    since the last completed task. The reset goes to the last such half-done task.
+    since the last completed task. The reset goes to the last half-done task before the event
+    the failure names (``HistoryEvent(id: N``), or, when it names none, to the first one: a
+    replay fails at the first task it cannot redo, and the new run redoes the rest.
     """
     events = list(history.events)
     failures = [
@@ -172,12 +181,15 @@ def half_done_reset_point(history: WorkflowHistory) -> ResetPoint | None:
         return None  # a task completed since: the run moves
     first = next(e for e in failures if e.event_id > completed[-1])
     before = [task for task in half_done_tasks(history) if task < first.event_id]
+    named = NAMED_EVENT.search(first.workflow_task_failed_event_attributes.failure.message)
+    if named is not None:
+        before = [task for task in before if task < int(named.group(1))][-1:]
     if not before:
         return None
     return ResetPoint(
         update_id="",
         accepted_event_id=0,
-        reset_to=before[-1],
+        reset_to=before[0],
         cause="nondeterministic after a half-done task",
     )
 

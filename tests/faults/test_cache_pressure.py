@@ -17,8 +17,9 @@ every later task, and the agreement stopped: in 4 of 28 runs at 22e9db3. Now a r
 patches at its start (workflows/agreement.py, PATCHES_AT_START_PATCH), and an append answers
 with the events as written (activities/append.py), so the state a replay folds is the log's
 even where it decided again at another instant. Then 33 runs passed; of the 14 that counted
-them, 7 had such a half-done task (workers/healer.py, half_done_tasks; the
-summary line counts them).
+them, 7 had a task that recorded only a store call's result. The summary line counts half-done
+tasks (workers/healer.py, half_done_tasks: any task whose commands end with one); the healer
+resets an agreement that still fails as nondeterministic after one.
 
 Then the invariants of tests/faults/test_worker_crashes.py: every log as scripted with
 versions 1..n, no event id twice, every chain verified, each workflow's state equal to its

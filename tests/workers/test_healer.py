@@ -106,9 +106,21 @@ def test_a_run_failing_as_nondeterministic_after_a_half_done_task_resets_to_that
     point = half_done_reset_point(_half_done())
 
     assert point is not None
-    assert point.reset_to == 18
+    assert point.reset_to == 4  # the failure names no event: the first half-done task
     assert point.update_id == ""
     assert reset_point(_half_done()) is None  # not the update wedge
+
+
+def test_an_update_machine_failure_resets_to_the_half_done_task_before_the_event_named() -> None:
+    answered_late = Path(__file__).parents[1] / "faults" / "histories"
+    answered_late /= "answered_a_task_late_after_a_worker_crash.json"
+    history = WorkflowHistory.from_json("agreement-crash-956b619a-15", answered_late.read_text())
+
+    point = half_done_reset_point(history)
+
+    assert point is not None
+    assert point.reset_to == 35
+    assert reset_point(history) is None
 
 
 def test_a_run_that_completed_a_task_after_the_failures_is_left_alone() -> None:
@@ -120,8 +132,8 @@ def test_a_run_that_completed_a_task_after_the_failures_is_left_alone() -> None:
 
 def test_a_nondeterminism_without_a_half_done_task_is_left_for_people() -> None:
     stuck = _half_done()
-    # The same failures after a task that did all its work (its next task not asked at once).
-    whole = [e for e in stuck.events if e.event_id not in (19, 20)]
+    # The same failures after tasks that did all their work (their next task not asked at once).
+    whole = [e for e in stuck.events if e.event_id not in (12, 19, 20)]
 
     assert half_done_reset_point(WorkflowHistory(stuck.workflow_id, whole)) is None
     assert half_done_reset_point(_wedged()) is None  # the update wedge fails otherwise
