@@ -180,17 +180,21 @@ class EventLogActivities:
             outcome=outcome,
         )
         first = result.stream_version - len(request.events) + 1
-        written = tuple(
-            LoggedEvent(event_id=event_id, stream_version=first + n, event=event)
-            for n, (event, event_id) in enumerate(
-                zip(request.events, request.event_ids, strict=True)
+        written = (
+            tuple(
+                LoggedEvent(event_id=event_id, stream_version=first + n, event=event)
+                for n, (event, event_id) in enumerate(
+                    zip(request.events, request.event_ids, strict=True)
+                )
             )
+            if outcome == "appended"
+            else ()
         )
         return AgreementEventsAppended(
             outcome=outcome,
             stream_version=result.stream_version,
             global_positions=result.global_positions,
-            logged=written if outcome == "appended" else (),
+            logged=written,
         )
 
     @activity.defn(name="load_agreement")

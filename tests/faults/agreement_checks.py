@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn, cast
+from uuid import UUID
 
 from temporalio.api.enums.v1 import EventType, WorkflowTaskFailedCause
 from temporalio.api.history.v1 import WorkflowTaskFailedEventAttributes
@@ -88,6 +89,22 @@ def _failures(
         else:
             counted.append(failed)
     return counted, passed
+
+
+async def assert_streams_whole(
+    store: PostgresEventStore, lives: list[Life], seed: str
+) -> tuple[list[str], list[UUID]]:
+    """Every life has its stream, and every stream (the zone's too) has versions 1..n and no
+    event id twice. Returns the streams and every event id."""
+    streams = await store.list_streams("", limit=1000)
+    assert set(streams) >= {workflow_id(one.agreement_id) for one in lives}, seed
+    ids: list[UUID] = []
+    for stream in streams:
+        recorded = await store.read_stream(stream)
+        assert [e.stream_version for e in recorded] == list(range(1, len(recorded) + 1)), stream
+        ids += [e.event_id for e in recorded]
+    assert len(ids) == len(set(ids)), seed
+    return streams, ids
 
 
 def assert_final(state: AgreementState, one: Life, seed: str) -> None:

@@ -140,7 +140,8 @@ def cancel_requested() -> bool:
     """Whether the running task was asked to stop. asyncio.wait_for (Python 3.11) swallows the
     CancelledError when the call it waits on ends at the same moment, so a driver told to stop
     could go on retrying its step for all its ATTEMPTS: seen at a fault test's teardown, where
-    the test had ended and its Temporal server was gone, as a run that hung for an hour."""
+    the test had ended and its Temporal server was gone, as a run hung for six minutes until
+    stopped by hand (its ATTEMPTS allow more than an hour)."""
     task = asyncio.current_task()
     return task is not None and task.cancelling() > 0
 

@@ -30,9 +30,8 @@ so no second copy is accepted).
 from __future__ import annotations
 
 import asyncio
-import os
 from datetime import UTC, datetime
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
@@ -43,6 +42,7 @@ from eventstore import PostgresEventStore
 from tests.faults.agreement_checks import (
     assert_histories_replay,
     assert_lives_as_scripted,
+    assert_streams_whole,
     explain_stuck,
     outcome_of,
 )
@@ -50,10 +50,9 @@ from tests.faults.agreement_lives import Ending, life
 from tests.faults.driver import CALL_TIMEOUT_S, Driven, WorkflowTaskFailing, drive
 from tests.faults.mailed_copies import copies, deliveries
 from tests.faults.test_worker_crashes import healed, healer_lines, store_call_fallbacks
-from tests.faults.worker_processes import WorkerProcesses
+from tests.faults.worker_processes import WorkerProcesses, worker_env
 from workers.healer import half_done_tasks
 from workers.mail_catcher import MailCatcher
-from workflows.agreement import workflow_id
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -78,17 +77,13 @@ async def test_agreements_come_out_whole_when_the_worker_cache_holds_a_quarter_o
         for n in range(1, AGREEMENTS + 1)
     ]
     workers = WorkerProcesses(
-        os.environ
-        | {
-            "DATABASE_URL": fresh_dsn,
-            "TEMPORAL_ADDRESS": client.service_client.config.target_host,
-            "SMTP_URL": smtp.url,
-            "PIT_TASK_QUEUE": task_queue,
-            "PIT_METRICS_ADDRESS": "",
-            "PIT_LOG_FORMAT": "json",
-            "PIT_HEAL_EVERY_SECONDS": "2",
-            "PIT_MAX_CACHED_WORKFLOWS": str(CACHED),
-        }
+        worker_env(
+            fresh_dsn,
+            client.service_client.config.target_host,
+            smtp.url,
+            task_queue,
+            PIT_MAX_CACHED_WORKFLOWS=str(CACHED),
+        )
     )
     await workers.start()
     driving = asyncio.gather(*(drive(client, task_queue, one) for one in lives))
@@ -108,14 +103,7 @@ async def test_agreements_come_out_whole_when_the_worker_cache_holds_a_quarter_o
     await assert_histories_replay(outcome.histories, seed)
     assert_lives_as_scripted(lives, outcome.logs, outcome.states, seed)
 
-    streams = await fresh_store.list_streams("", limit=1000)
-    assert set(streams) >= {workflow_id(one.agreement_id) for one in lives}
-    ids: list[UUID] = []
-    for stream in streams:
-        recorded = await fresh_store.read_stream(stream)
-        assert [e.stream_version for e in recorded] == list(range(1, len(recorded) + 1)), stream
-        ids += [e.event_id for e in recorded]
-    assert len(ids) == len(set(ids)), seed
+    streams, ids = await assert_streams_whole(fresh_store, lives, seed)
     assert (await fresh_store.verify()).ok, seed
 
     # Every notice and reminder mailed once, under its Message-ID, and recorded by the outbox.

@@ -33,7 +33,7 @@ import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 import asyncpg
 import pytest
@@ -51,6 +51,7 @@ from eventstore.integrity import verify_log
 from tests.faults.agreement_checks import (
     assert_histories_replay,
     assert_lives_as_scripted,
+    assert_streams_whole,
     explain_stuck,
     outcome_of,
     tolerated_failures,
@@ -63,7 +64,6 @@ from tests.faults.mailed_copies import Copy, copies, deliveries, window_problem
 from workers.agreement_worker import agreement_worker
 from workers.healer import half_done_tasks
 from workers.mail_catcher import MailCatcher
-from workflows.agreement import workflow_id
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -178,14 +178,7 @@ async def test_agreements_come_out_whole_when_the_temporal_server_is_killed_and_
 
     # Every stream (the zone's too) has versions 1..n, no event id twice; the chains and a
     # checkpoint signed now verify against the log.
-    streams = await fresh_store.list_streams("", limit=1000)
-    assert set(streams) >= {workflow_id(one.agreement_id) for one in lives}, seed
-    ids: list[UUID] = []
-    for stream in streams:
-        recorded = await fresh_store.read_stream(stream)
-        assert [e.stream_version for e in recorded] == list(range(1, len(recorded) + 1)), stream
-        ids += [e.event_id for e in recorded]
-    assert len(ids) == len(set(ids)), seed
+    streams, ids = await assert_streams_whole(fresh_store, lives, seed)
     key = SigningKey.generate()
     checkpoint = await checkpoint_of_all(fresh_dsn, key, len(ids), seed)
     report = await verify_log(fresh_dsn, [key.public_key])

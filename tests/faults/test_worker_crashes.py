@@ -46,7 +46,7 @@ import asyncio
 import os
 import random
 from datetime import UTC, datetime
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 import pytest
 from temporalio.api.enums.v1 import EventType
@@ -59,15 +59,15 @@ from eventstore import PostgresEventStore
 from tests.faults.agreement_checks import (
     assert_histories_replay,
     assert_lives_as_scripted,
+    assert_streams_whole,
     explain_stuck,
     outcome_of,
 )
 from tests.faults.agreement_lives import Ending, life
 from tests.faults.driver import CALL_TIMEOUT_S, Driven, WorkflowTaskFailing, drive
 from tests.faults.mailed_copies import Copy, copies, deliveries, window_problem
-from tests.faults.worker_processes import WorkerProcesses
+from tests.faults.worker_processes import WorkerProcesses, worker_env
 from workers.mail_catcher import MailCatcher
-from workflows.agreement import workflow_id
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -98,16 +98,12 @@ async def test_agreements_come_out_whole_after_twenty_kills_of_the_worker(
         for n in range(1, AGREEMENTS + 1)
     ]
     workers = WorkerProcesses(
-        os.environ
-        | {
-            "DATABASE_URL": fresh_dsn,
-            "TEMPORAL_ADDRESS": client.service_client.config.target_host,
-            "SMTP_URL": smtp.url,
-            "PIT_TASK_QUEUE": task_queue,
-            "PIT_METRICS_ADDRESS": "",
-            "PIT_LOG_FORMAT": "json",
-            "PIT_HEAL_EVERY_SECONDS": "2",
-        }
+        worker_env(
+            fresh_dsn,
+            client.service_client.config.target_host,
+            smtp.url,
+            task_queue,
+        )
     )
     driving = asyncio.gather(*(drive(client, task_queue, one) for one in lives))
     try:
@@ -139,14 +135,7 @@ async def test_agreements_come_out_whole_after_twenty_kills_of_the_worker(
     assert_lives_as_scripted(lives, logs, states, seed)
 
     # Every stream (the zone's too) has versions 1..n, no event id twice, every chain verifies.
-    streams = await fresh_store.list_streams("", limit=1000)
-    assert set(streams) >= {workflow_id(one.agreement_id) for one in lives}
-    ids: list[UUID] = []
-    for stream in streams:
-        recorded = await fresh_store.read_stream(stream)
-        assert [e.stream_version for e in recorded] == list(range(1, len(recorded) + 1)), stream
-        ids += [e.event_id for e in recorded]
-    assert len(ids) == len(set(ids)), seed
+    streams, ids = await assert_streams_whole(fresh_store, lives, seed)
     assert (await fresh_store.verify()).ok, seed
 
     # Every notice and reminder mailed, under its Message-ID, recorded once by the outbox; a

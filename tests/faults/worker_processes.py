@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import random
 import signal
 import sys
@@ -16,6 +17,27 @@ WORKER_COMMAND = (str(VENV_BIN / "pit"), "worker")
 STARTED = '"event": "worker_started"'
 START_TIMEOUT_S = 60.0  # a cold start on a busy 2-core machine takes a few seconds
 STOP_TIMEOUT_S = 60.0
+
+
+def worker_env(
+    dsn: str, temporal_address: str, smtp_url: str, task_queue: str, **more: str
+) -> dict[str, str]:
+    """This process's environment with what a fault test's `pit worker` runs on: its database,
+    Temporal, SMTP and task queue, JSON logs, no metrics port, the healer every 2 s; ``more``
+    adds or overrides settings."""
+    return (
+        dict(os.environ)
+        | {
+            "DATABASE_URL": dsn,
+            "TEMPORAL_ADDRESS": temporal_address,
+            "SMTP_URL": smtp_url,
+            "PIT_TASK_QUEUE": task_queue,
+            "PIT_METRICS_ADDRESS": "",
+            "PIT_LOG_FORMAT": "json",
+            "PIT_HEAL_EVERY_SECONDS": "2",
+        }
+        | more
+    )
 
 
 class WorkerProcesses:
