@@ -31,9 +31,10 @@ into the next task; a replay does it one task earlier and may refuse the history
 nondeterministic: every task of the agreement then fails. The agreement's own patches are
 decided when a run starts so that this cannot happen for them (workflows/agreement.py), but a
 task that also brought an update can still meet it ("Update machine does not handle this
-event"). When an agreement's tasks fail as nondeterministic after a half-done task, the healer
-resets it to that task (``half_done_reset_point``): the new run does its work again, in one
-task (idempotently, as above).
+event"). When an agreement's tasks fail as nondeterministic at an event of a half-done task's
+work or of the next task's, the healer resets it to that task (``half_done_reset_point``): the
+new run does its work again, in one task (idempotently, as above). A nondeterminism anywhere
+else (a deploy that changed the workflow's code) is left for people.
 Every worker runs the healer, at jittered intervals; a worker resets a run only while it is
 still the workflow's current run, so a second worker finds it healed already.
 """
@@ -41,6 +42,7 @@ still the workflow's current run, so a second worker finds it healed already.
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import re
 from dataclasses import dataclass
@@ -75,6 +77,8 @@ RESET_CAUSE = WorkflowTaskFailedCause.Value("WORKFLOW_TASK_FAILED_CAUSE_RESET_WO
 AT_ONCE = timedelta(milliseconds=10)  # a task scheduled this soon was asked for, not caused
 LOCAL_ACTIVITY_MARKER = "core_local_activity"
 NAMED_EVENT = re.compile(r"HistoryEvent\(id: (\d+)")  # in the SDK's nondeterminism messages
+NAMED_PATCH = re.compile(r"patch marker encountered for change (\S+),")  # names no event
+PATCH_MARKER = "core_patch"
 
 
 @dataclass(frozen=True)
@@ -152,15 +156,42 @@ def half_done_tasks(history: WorkflowHistory) -> list[int]:
     return found
 
 
+def failed_at(history: WorkflowHistory, message: str) -> int | None:
+    """The event a nondeterminism failure's message points at: the one it names
+    (``HistoryEvent(id: N``), or, for a patch the replay did not ask, that patch's marker;
+    None when it says neither."""
+    named = NAMED_EVENT.search(message)
+    if named is not None:
+        return int(named.group(1))
+    patch = NAMED_PATCH.search(message)
+    if patch is None:
+        return None
+    for event in history.events:
+        marker = event.marker_recorded_event_attributes
+        if (
+            event.event_type == EventType.EVENT_TYPE_MARKER_RECORDED
+            and marker.marker_name == PATCH_MARKER
+            and any(
+                json.loads(payload.data).get("id") == patch.group(1)
+                for details in marker.details.values()
+                for payload in details.payloads
+            )
+        ):
+            return event.event_id
+    return None
+
+
 def half_done_reset_point(history: WorkflowHistory) -> ResetPoint | None:
     """Where to reset a run whose tasks fail as nondeterministic after a half-done task; None
     when it does not show that.
 
     The mark: the run's last task failure (a reset's own aside) is a nondeterminism error, no
-    task completed after it, and a half-done task completed before the first such failure
-    since the last completed task. The reset goes to the last half-done task before the event
-    the failure names (``HistoryEvent(id: N``), or, when it names none, to the first one: a
-    replay fails at the first task it cannot redo, and the new run redoes the rest.
+    task completed after it, and the event the first such failure since the last completed
+    task points at (``failed_at``) lies in a half-done task's commands or in the next task's:
+    that is where a replay does the next task's work one task early. The reset goes to that
+    half-done task (the last one, if two qualify); the new run does its work again. A failure
+    that points nowhere, or further on, is not this (a deploy that changed the workflow's
+    code, say) and is left for people.
     """
     events = list(history.events)
     failures = [
@@ -180,16 +211,20 @@ def half_done_reset_point(history: WorkflowHistory) -> ResetPoint | None:
     if completed[-1] > last.event_id:
         return None  # a task completed since: the run moves
     first = next(e for e in failures if e.event_id > completed[-1])
-    before = [task for task in half_done_tasks(history) if task < first.event_id]
-    named = NAMED_EVENT.search(first.workflow_task_failed_event_attributes.failure.message)
-    if named is not None:
-        before = [task for task in before if task < int(named.group(1))][-1:]
-    if not before:
+    at = failed_at(history, first.workflow_task_failed_event_attributes.failure.message)
+    if at is None:
+        return None
+    near = [
+        task
+        for task in half_done_tasks(history)
+        if task < at and sum(task < done < at for done in completed) <= 1
+    ]
+    if not near:
         return None
     return ResetPoint(
         update_id="",
         accepted_event_id=0,
-        reset_to=before[0],
+        reset_to=near[-1],
         cause="nondeterministic after a half-done task",
     )
 

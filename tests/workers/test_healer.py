@@ -47,6 +47,15 @@ def _half_done() -> WorkflowHistory:
     return WorkflowHistory.from_json("agreement-cache-f16488b3-03", HALF_DONE.read_text("utf-8"))
 
 
+def _answered_late() -> WorkflowHistory:
+    """The crash test's agreement whose task completed at 35 accepted an update, restarted the
+    loop's timer (38) and recorded its append, leaving the update's answer to the next task;
+    its replay then failed at the timer (tests/faults/test_kept_histories.py)."""
+    kept = Path(__file__).parents[1] / "faults" / "histories"
+    kept /= "answered_a_task_late_after_a_worker_crash.json"
+    return WorkflowHistory.from_json("agreement-crash-956b619a-15", kept.read_text("utf-8"))
+
+
 def _wedged() -> WorkflowHistory:
     return WorkflowHistory.from_json("agreement-crash-f7afcc7b-01", WEDGED.read_text("utf-8"))
 
@@ -106,15 +115,16 @@ def test_a_run_failing_as_nondeterministic_after_a_half_done_task_resets_to_that
     point = half_done_reset_point(_half_done())
 
     assert point is not None
-    assert point.reset_to == 4  # the failure names no event: the first half-done task
+    # The failure names the patch reminders-spread-v1, whose marker (24) is in the work of the
+    # task after the half-done one completed at 18; the fresh agreement's first task (4) is
+    # half-done too, but far from it.
+    assert point.reset_to == 18
     assert point.update_id == ""
     assert reset_point(_half_done()) is None  # not the update wedge
 
 
 def test_an_update_machine_failure_resets_to_the_half_done_task_before_the_event_named() -> None:
-    answered_late = Path(__file__).parents[1] / "faults" / "histories"
-    answered_late /= "answered_a_task_late_after_a_worker_crash.json"
-    history = WorkflowHistory.from_json("agreement-crash-956b619a-15", answered_late.read_text())
+    history = _answered_late()
 
     point = half_done_reset_point(history)
 
@@ -137,6 +147,45 @@ def test_a_nondeterminism_without_a_half_done_task_is_left_for_people() -> None:
 
     assert half_done_reset_point(WorkflowHistory(stuck.workflow_id, whole)) is None
     assert half_done_reset_point(_wedged()) is None  # the update wedge fails otherwise
+
+
+def _failing_with(history: WorkflowHistory, message: str) -> WorkflowHistory:
+    """``history`` with its task failures' messages replaced by ``message``."""
+    events = []
+    for event in history.events:
+        copy = HistoryEvent()
+        copy.CopyFrom(event)
+        if copy.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED:
+            copy.workflow_task_failed_event_attributes.failure.message = message
+        events.append(copy)
+    return WorkflowHistory(history.workflow_id, events)
+
+
+def test_a_nondeterminism_that_names_an_event_far_from_a_half_done_task_is_left_for_people() -> (
+    None
+):
+    # As a deploy that changed the workflow's code could fail: at a timer (61) three tasks after
+    # the half-done task completed at 35; the real failure named the timer (38) in its work.
+    far = "[TMPRL1100] Nondeterminism error: Timer machine does not handle this event: "
+    far += "HistoryEvent(id: 61, TimerStarted)"
+    near = far.replace("id: 61", "id: 38")
+
+    assert half_done_reset_point(_failing_with(_answered_late(), far)) is None
+    assert half_done_reset_point(_failing_with(_answered_late(), near)) == ResetPoint(
+        update_id="",
+        accepted_event_id=0,
+        reset_to=35,
+        cause="nondeterministic after a half-done task",
+    )
+
+
+def test_a_nondeterminism_that_points_at_no_event_is_left_for_people() -> None:
+    nowhere = "[TMPRL1100] Nondeterminism error: Activity type of scheduled event does not match"
+    unknown_patch = "[TMPRL1100] Nondeterminism error: Non-deprecated patch marker encountered "
+    unknown_patch += "for change never-asked-v9, but there is no corresponding change command!"
+
+    assert half_done_reset_point(_failing_with(_half_done(), nowhere)) is None
+    assert half_done_reset_point(_failing_with(_half_done(), unknown_patch)) is None
 
 
 def _accepted_update(event: HistoryEvent) -> str:
