@@ -9,7 +9,7 @@ from uuid import UUID
 from eventstore.chain import EncodedEvent, encode_event
 from eventstore.errors import EventIdConflict, PayloadError
 from eventstore.model import NewEvent
-from eventstore.store import MAX_BATCH, AppendResult
+from eventstore.store import MAX_BATCH, MAX_BATCH_BYTES, AppendResult
 from eventstore.streams import ExpectedVersion, check_expected_version, validate_stream_id
 
 
@@ -20,7 +20,8 @@ def prepare_append(
 
     Raises:
         StreamIdInvalid: a malformed stream id.
-        PayloadError: an empty or oversized batch, a repeated event id, a payload rule.
+        PayloadError: an empty batch, one of too many events or bytes, a repeated event id, a
+            payload rule.
         ValueError: an expected version that is neither ANY nor an int >= 0.
     """
     validate_stream_id(stream_id)
@@ -33,6 +34,7 @@ def prepare_append(
     # Keyed by id(): every metadata object stays alive in ``events`` for the whole call.
     metadata_seen: dict[int, tuple[bytes, bytes]] = {}
     encoded = []
+    size = 0
     for index, event in enumerate(events):
         if not isinstance(event, NewEvent):
             raise PayloadError(f"events[{index}]", "must be a NewEvent")
@@ -47,6 +49,13 @@ def prepare_append(
             encoded.append(encode_event(event, metadata_seen))
         except PayloadError as error:
             raise PayloadError(f"events[{index}].{error.field}", error.rule) from None
+        size += len(encoded[-1].data_json) + len(encoded[-1].metadata_json)
+        if size > MAX_BATCH_BYTES:
+            raise PayloadError(
+                f"events[{index}]",
+                f"takes the batch past {MAX_BATCH_BYTES} bytes of canonical JSON (data and "
+                "metadata) per append: append the rest separately",
+            )
     return encoded
 
 

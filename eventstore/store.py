@@ -14,6 +14,11 @@ from eventstore.verification import VerificationReport
 MAX_BATCH = 10_000
 """Most events one append may carry."""
 
+MAX_BATCH_BYTES = 32 << 20
+"""Most canonical bytes (every event's data and metadata together) one append may carry: one
+transaction, held in memory while it is hashed and written. Each payload is at most
+``MAX_CANONICAL_BYTES``; a larger batch is split by its caller into appends of its own."""
+
 MAX_LIST_STREAMS = 1000
 """Most stream ids one call of ``list_streams`` returns."""
 

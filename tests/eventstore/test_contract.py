@@ -16,6 +16,8 @@ from eventstore import (
     WrongExpectedVersion,
 )
 from eventstore.chain import GENESIS_HASH
+from eventstore.model import NewEvent
+from eventstore.store import MAX_BATCH_BYTES
 from tests.eventstore.builders import event, metadata, new_stream
 
 
@@ -258,3 +260,18 @@ async def test_invalid_stream_ids_are_refused_on_append_and_read(
 async def test_an_empty_batch_is_refused(store: Any) -> None:
     with pytest.raises(PayloadError, match="at least one"):
         await store.append(new_stream(), [], 0)
+
+
+async def test_a_batch_past_32_mib_is_refused_at_the_event_that_crosses_it(store: Any) -> None:
+    # Each event's data is a 1,000,000-byte string; with its metadata, 33 fit in 32 MiB.
+    def big() -> NewEvent:
+        return event({"note": "x" * (1_000_000 - len('{"note":""}'))})
+
+    stream = new_stream()
+    with pytest.raises(PayloadError) as refused:
+        await store.append(stream, [big() for _ in range(34)], 0)
+
+    assert refused.value.field == "events[33]"
+    assert f"{MAX_BATCH_BYTES} bytes" in refused.value.rule
+    assert await store.stream_version(stream) == 0  # nothing of it written
+    assert (await store.append(stream, [big() for _ in range(33)], 0)).stream_version == 33
