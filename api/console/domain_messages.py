@@ -611,6 +611,16 @@ REASONS: dict[str, RuleWording] = {
             "the entry cannot precede the conclusion",
         ),
     ),
+    "visit_before_conclusion": _rule(
+        W(
+            "выезд на объект не может предшествовать заключению договора {day}",
+            "the visit cannot precede the conclusion on {day}",
+        ),
+        general=W(
+            "выезд на объект не может предшествовать заключению договора",
+            "the visit cannot precede the conclusion",
+        ),
+    ),
     "no_register_entry": _exact(
         "нет записи в реестре, ожидающей исключения", "no register entry awaits closure"
     ),

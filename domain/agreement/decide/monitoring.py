@@ -40,6 +40,12 @@ def record_site_visit(
     require_status(state, IN_FORCE, command)
     require_new_id(state, command.visit_id, "visit_id")
     require_not_in_future(command.visited_on, ctx, "visited_on")
+    if state.concluded_on is not None and command.visited_on < state.concluded_on:
+        raise InvalidInput(
+            f"the visit cannot precede the conclusion on {state.concluded_on.isoformat()}",
+            code="visit_before_conclusion",
+            field="visited_on",
+        )
     return [
         SiteVisitRecorded(
             **ctx.stamp(REG_9_10),

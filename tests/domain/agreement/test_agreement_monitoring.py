@@ -126,6 +126,27 @@ def test_site_visit_cannot_be_dated_in_the_future() -> None:
     )
 
 
+def test_site_visit_cannot_be_dated_before_the_conclusion() -> None:
+    story = notified()  # concluded on 2 April 2026
+
+    story.refused(
+        RecordSiteVisit(
+            visit_id="visit-1", visited_on=date(2026, 4, 1), findings="early", terms_met=False
+        ),
+        by=REVIEWER,
+        on=date(2026, 10, 5),
+        error=InvalidInput,
+        code="visit_before_conclusion",
+    )
+    story.when(
+        RecordSiteVisit(
+            visit_id="visit-1", visited_on=date(2026, 4, 2), findings="all well", terms_met=True
+        ),
+        by=REVIEWER,
+        on=date(2026, 10, 5),
+    )
+
+
 def test_report_overdue_past_escalation_grounds_a_breach_notice() -> None:
     story = notified()
     story.when(MarkAnnualReportOverdue(year=2026), by=SYSTEM, on=date(2027, 4, 1))
