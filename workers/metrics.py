@@ -39,6 +39,11 @@ def temporal_runtime(address: str) -> Runtime | None:
     return _prometheus_runtime(address)
 
 
+def made_runtimes() -> int:
+    """How many Runtimes (with their Rust threads) this process made for metrics endpoints."""
+    return _prometheus_runtime.cache_info().currsize
+
+
 @cache
 def _prometheus_runtime(address: str) -> Runtime:
     try:
