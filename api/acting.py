@@ -133,6 +133,7 @@ async def act(
                 action=action,
                 task_queue=services.task_queue,
                 writes_to=services.correspondents,
+                reminding_by=services.reminder_policy,
             ),
             agreement_id,
         )
@@ -155,6 +156,7 @@ async def submit(
             correlation_id=correlation_id(),
             task_queue=services.task_queue,
             writes_to=services.correspondents,
+            reminding_by=services.reminder_policy,
         ),
         agreement_id,
     )

@@ -16,6 +16,7 @@ from pydantic import SecretStr
 from temporalio.client import Client
 
 from api.accounts import AccountStore
+from domain.agreement.reminders import ReminderPolicy
 from eventstore import EventStore, PostgresEventStore
 from projections import Projector, ReadModels
 from workers.agreement_client import correspondents
@@ -38,6 +39,7 @@ class ApiServices:
         temporal: a client with pit's pydantic data converter.
         task_queue: where agreements' workflows run (a submission starts one there).
         correspondents: whom a new agreement's workflow writes to besides the participant.
+        reminder_policy: the reminder days and hours a new agreement's workflow keeps.
         clock: the "now" that overdue and open tasks are decided at.
         metrics_token: the bearer token ``GET /metrics`` requires (None: it requires none).
     """
@@ -48,6 +50,7 @@ class ApiServices:
     temporal: Client
     task_queue: str
     correspondents: Correspondents = field(default_factory=Correspondents)
+    reminder_policy: ReminderPolicy = field(default_factory=ReminderPolicy)
     clock: Callable[[], datetime] = _now
     metrics_token: SecretStr | None = None
 
@@ -81,6 +84,7 @@ async def open_api_services(
                 temporal=temporal,
                 task_queue=settings.task_queue,
                 correspondents=correspondents(settings),
+                reminder_policy=settings.reminder_policy,
                 metrics_token=settings.metrics_token,
             ),
             projector,

@@ -8,7 +8,9 @@ import os
 import sys
 
 import typer
+from pydantic import ValidationError
 
+from cli.api_calls import ExitCode
 from cli.api_commands import register_api_commands
 from cli.audit import audit_app
 from cli.db import db_app
@@ -19,6 +21,7 @@ from cli.up import up
 from cli.users import users_app
 from cli.worker import worker
 from cli.zone_report import zone_app
+from workers.settings import PitSettings
 
 app = typer.Typer(
     name="pit",
@@ -53,6 +56,15 @@ def temporal_core_started() -> bool:
     return metrics is not None and metrics.made_runtimes() > 0
 
 
+def settings_refused(invalid: ValidationError) -> str:
+    """What is wrong with pit's environment: each variable (and field) with its rule."""
+    lines = ["pit cannot start: the environment sets these wrongly"]
+    for error in invalid.errors():
+        where = ".".join(str(part) for part in error["loc"])
+        lines.append(f"  {where}: {error['msg']}")
+    return "\n".join(lines)
+
+
 def main() -> None:
     """Run `pit` (the console script), and leave without the interpreter's teardown once the
     Temporal SDK's core was started.
@@ -63,11 +75,19 @@ def main() -> None:
     `pit audit replay-workflows`. So the command's logs and output are flushed, and the
     process exits with the command's own status at once (``os._exit``). Every command closes
     what it opened (servers, pools, files) before it returns.
+
+    A setting in the environment that pit refuses is said in one line per problem, naming the
+    variable, its field and the rule, with status 2 (a usage error), not as a traceback.
     """
     try:
         app()
     except SystemExit as leaving:
         code = leaving.code
+    except ValidationError as invalid:
+        if invalid.title != PitSettings.__name__:
+            raise
+        print(settings_refused(invalid), file=sys.stderr)
+        code = ExitCode.USAGE
     else:  # pragma: no cover - a Typer app always ends in SystemExit
         code = 0
     if isinstance(code, str):  # sys.exit("message"): said on stderr, status 1

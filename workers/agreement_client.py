@@ -8,6 +8,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 from domain.actors import Actor
 from domain.agreement import AgreementState
 from domain.agreement.commands import SubmitApplication
+from domain.agreement.reminders import ReminderPolicy
 from domain.application import ApplicationForm
 from workers.settings import PitSettings
 from workflows.agreement import AgreementAction, AgreementStart, AgreementWorkflow, workflow_id
@@ -23,6 +24,18 @@ def correspondents(settings: PitSettings) -> Correspondents:
     )
 
 
+def _start(
+    agreement_id: str, writes_to: Correspondents | None, reminding_by: ReminderPolicy | None
+) -> AgreementStart:
+    """A run's start: whom it writes to and its reminder policy (pit's settings), else the
+    defaults."""
+    return AgreementStart(
+        agreement_id=agreement_id,
+        correspondents=writes_to or Correspondents(),
+        reminder_policy=reminding_by or ReminderPolicy(),
+    )
+
+
 async def act_starting_if_closed(
     client: Client,
     *,
@@ -30,6 +43,7 @@ async def act_starting_if_closed(
     action: AgreementAction,
     task_queue: str,
     writes_to: Correspondents | None = None,
+    reminding_by: ReminderPolicy | None = None,
 ) -> AgreementState:
     """Send an action to the agreement's workflow, starting it again if its runs completed.
 
@@ -39,7 +53,7 @@ async def act_starting_if_closed(
     """
     start = WithStartWorkflowOperation(
         AgreementWorkflow.run,
-        AgreementStart(agreement_id=agreement_id, correspondents=writes_to or Correspondents()),
+        _start(agreement_id, writes_to, reminding_by),
         id=workflow_id(agreement_id),
         task_queue=task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
@@ -58,6 +72,7 @@ async def submit_application(
     correlation_id: str,
     task_queue: str,
     writes_to: Correspondents | None = None,
+    reminding_by: ReminderPolicy | None = None,
 ) -> AgreementState:
     """Start the agreement's workflow (or join the running one) and submit the application.
 
@@ -70,7 +85,7 @@ async def submit_application(
     """
     start = WithStartWorkflowOperation(
         AgreementWorkflow.run,
-        AgreementStart(agreement_id=agreement_id, correspondents=writes_to or Correspondents()),
+        _start(agreement_id, writes_to, reminding_by),
         id=workflow_id(agreement_id),
         task_queue=task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,

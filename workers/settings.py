@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from domain.agreement.reminders import ReminderPolicy
 
 
 class PitSettings(BaseSettings):
@@ -64,8 +68,29 @@ class PitSettings(BaseSettings):
     max_cached_workflows: int = Field(
         default=10_000, alias="PIT_MAX_CACHED_WORKFLOWS", ge=0, le=1_000_000
     )
+    # The reminder days and hours our policy leaves open (domain/agreement/reminders.py), as a
+    # JSON object of ReminderPolicy's fields, e.g. {"staff_days_before": [3, 1], "spread":
+    # "PT2M"}; fields left out keep their defaults. A new agreement takes the policy in force
+    # when its workflow starts and keeps it for life (docs/deploy.md).
+    reminder_policy: Annotated[ReminderPolicy, NoDecode] = Field(
+        default_factory=ReminderPolicy, alias="PIT_REMINDER_POLICY"
+    )
     # How often the worker looks for agreements wedged by the SDK defect (workers/healer.py).
     heal_every_seconds: float = Field(default=30, alias="PIT_HEAL_EVERY_SECONDS", gt=0, le=3600)
+
+    @field_validator("reminder_policy", mode="before")
+    @classmethod
+    def _policy_from_json(cls, value: object) -> object:
+        # Decoded here rather than by the settings source, so that text that is not JSON is
+        # refused like any other bad value: naming PIT_REMINDER_POLICY.
+        if not isinstance(value, str):
+            return value
+        if not value.strip():  # a compose file passes an unset variable through as empty
+            return {}
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"not a JSON object of ReminderPolicy's fields ({error})") from None
 
     @field_validator("metrics_token", mode="before")
     @classmethod

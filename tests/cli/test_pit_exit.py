@@ -118,3 +118,21 @@ async def test_status_through_a_pipe_prints_its_whole_screen_before_it_exits(
     # The screen's last lines, which a lost buffer would drop first.
     assert out.rstrip().endswith(f"Temporal unreachable at {REFUSED}"), out
     assert "Fatal Python error" not in err, err
+
+
+async def test_a_setting_pit_refuses_is_said_naming_the_variable_and_rule_with_status_2() -> None:
+    env = os.environ | {
+        "PIT_API_PORT": "eighty",
+        "PIT_REMINDER_POLICY": '{"spread": "PT2H"}',
+        "NO_COLOR": "1",
+    }
+
+    code, out, err = await _run("serve", env=env)
+
+    assert code == ExitCode.USAGE, err
+    assert err.splitlines() == [
+        "pit cannot start: the environment sets these wrongly",
+        "  PIT_API_PORT: Input should be a valid integer, unable to parse string as an integer",
+        "  PIT_REMINDER_POLICY.spread: Input should be less than or equal to 1 hour",
+    ]
+    assert out == ""
