@@ -73,6 +73,8 @@ class Driven:
         return self.failures.total()
 
     last_failure_was_task: bool = False
+    # The newest stream version a state query showed; a state behind it is not acted on.
+    version_seen: int = 0
 
     def failed(self, error: BaseException) -> None:
         status = error.status.name if isinstance(error, RPCError) else ""
@@ -109,6 +111,15 @@ async def _take(
         failing = failing + 1 if state is None and driven.last_failure_was_task else 0
         if failing >= STUCK_AFTER:
             raise WorkflowTaskFailing(life.agreement_id, step.label)
+        if state is not None and state.version < driven.version_seen:
+            # A run the healer reset answers from its reset point until it has taken the
+            # update the reset gave it again (its append then adopts the log's events): a
+            # person's client reads the log, which never goes back; this one waits.
+            driven.failures[f"state behind version {driven.version_seen} (a reset run)"] += 1
+            await asyncio.sleep(PAUSE_S)
+            continue
+        if state is not None:
+            driven.version_seen = state.version
         if state is None or not step.ready(state):
             await asyncio.sleep(PAUSE_S)
             continue
