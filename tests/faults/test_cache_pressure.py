@@ -92,6 +92,10 @@ async def test_agreements_come_out_whole_when_the_worker_cache_holds_a_quarter_o
             driven: list[Driven] = await asyncio.wait_for(driving, SETTLE_S)
         except WorkflowTaskFailing as stuck:
             await explain_stuck(client, stuck, seed, healer_lines(workers.logs))
+        except AssertionError as failed:  # a step refused or not taken: what did the healers do?
+            raise AssertionError(
+                f"{seed}: {failed}; the healers said: {healer_lines(workers.logs)}"
+            ) from failed
         outcome = await outcome_of(client, fresh_store, lives, smtp.maildir, seed, SETTLE_S)
         exit_code = await workers.stop()
     finally:
