@@ -211,22 +211,35 @@ def half_done_reset_point(history: WorkflowHistory) -> ResetPoint | None:
     if completed[-1] > last.event_id:
         return None  # a task completed since: the run moves
     first = next(e for e in failures if e.event_id > completed[-1])
-    at = failed_at(history, first.workflow_task_failed_event_attributes.failure.message)
+    task = half_done_before(history, first.workflow_task_failed_event_attributes.failure.message)
+    if task is None:
+        return None
+    return ResetPoint(
+        update_id="",
+        accepted_event_id=0,
+        reset_to=task,
+        cause="nondeterministic after a half-done task",
+    )
+
+
+def half_done_before(history: WorkflowHistory, failure: str) -> int | None:
+    """The half-done task (its completion's event id) in whose work, or the next task's, lies
+    the event a nondeterminism ``failure`` points at (``failed_at``): the last one, if two do.
+    None when the failure points nowhere, or at no such event."""
+    at = failed_at(history, failure)
     if at is None:
         return None
+    completed = [
+        e.event_id
+        for e in history.events
+        if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
+    ]
     near = [
         task
         for task in half_done_tasks(history)
         if task < at and sum(task < done < at for done in completed) <= 1
     ]
-    if not near:
-        return None
-    return ResetPoint(
-        update_id="",
-        accepted_event_id=0,
-        reset_to=near[-1],
-        cause="nondeterministic after a half-done task",
-    )
+    return near[-1] if near else None
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,13 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHistory
 
 from audit.workflow_replay import replay_history
-from tests.faults.agreement_checks import task_failure, tolerated_failures
+from tests.faults.agreement_checks import (
+    assert_histories_replay,
+    task_failure,
+    tolerated_failures,
+)
 from tests.faults.test_temporal_restart import AFTER_A_KILL
-from workers.healer import half_done_tasks
+from workers.healer import half_done_before, half_done_tasks
 
 HERE = Path(__file__).resolve().parent
 EVICTED = HERE / "histories" / "evicted_while_its_store_calls_finished.json"
@@ -96,3 +100,19 @@ def test_the_update_machine_failure_follows_a_half_done_task() -> None:
     assert "Update machine does not handle this event: HistoryEvent(id: 38, TimerStarted)" in str(
         task_failure(history)
     )
+
+
+async def test_a_cached_run_that_fails_replay_after_a_half_done_task_is_the_healers_case() -> None:
+    # What the Temporal-restart test can meet: a run the live worker kept in its cache, whose
+    # history does not replay offline. Here, the run as it stood before the next kill.
+    history = _history(ANSWERED_LATE)
+    before = WorkflowHistory(history.workflow_id, list(history.events)[:79])
+    assert task_failure(before) is None
+
+    replayed = await replay_history(before, workflow_type="AgreementWorkflow")
+
+    assert "Update machine does not handle this event" in str(replayed.failure)
+    assert half_done_before(before, str(replayed.failure)) == 35
+    assert await assert_histories_replay([before], "kept", healer_resets=True) == [
+        history.workflow_id
+    ]
