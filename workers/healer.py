@@ -3,7 +3,9 @@
 The defect (temporalio 1.35 and its Rust core; reported as temporalio/sdk-rust#888, closed
 without a reproduction; tests/faults/test_worker_crashes.py reproduces it): after a worker dies
 holding a workflow task, the next task can accept an update and record its local activity's
-marker without the update's answer. Every later task is then refused by the server with
+marker without the update's answer; or a task accepts the update and asks for a new task at
+once, its worker dies, and the next task records only the local activity's marker (seen under
+cache pressure). Every later task is then refused by the server with
 BAD_UPDATE_WORKFLOW_EXECUTION_MESSAGE "ProtocolMessageCommand referenced absent message ID
 <update id>/request/complete", and the agreement cannot move.
 
@@ -94,10 +96,18 @@ class ResetPoint:
 def reset_point(history: WorkflowHistory) -> ResetPoint | None:
     """Where to reset a run that shows the wedge; None when it does not.
 
-    The wedge's mark: the run's last completed workflow task accepted an update and asked for
-    a new task at once, without the update's answer, and no task completed since. (A task
-    like that can also be followed by a good one, which answers the update: then it is no
-    wedge, and the last completed task is another.)
+    The wedge's mark: no task completed since the run's last completed workflow task, which
+    left an accepted update unanswered and asked for a new task at once, in one of two shapes:
+
+    - that task accepted the update itself (recording its local activity's marker, or not);
+    - an earlier task accepted it and asked for a new task at once; that one was lost (a
+      killed worker), and the last completed task recorded only the update's local activity
+      (a half-done task), while the server refuses every task since for naming the update's
+      answer (``absent message ID <update id>/request/complete``).
+
+    A task like that can also be followed by a good one, which answers the update: then it is
+    no wedge, and the last completed task is another. The reset goes to the completion of the
+    task that accepted the update.
     """
     events = list(history.events)
     tasks_done = [
@@ -108,22 +118,55 @@ def reset_point(history: WorkflowHistory) -> ResetPoint | None:
     if not tasks_done:
         return None
     last = tasks_done[-1]
-    accepted: dict[str, int] = {}
-    for event in events[last + 1 :]:
+    unanswered: dict[str, int] = {}  # update id -> the index of its acceptance
+    for n, event in enumerate(events):
         if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
             request = event.workflow_execution_update_accepted_event_attributes.accepted_request
-            accepted[request.meta.update_id] = event.event_id
+            unanswered[request.meta.update_id] = n
         elif event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
             answered = event.workflow_execution_update_completed_event_attributes.meta.update_id
-            accepted.pop(answered, None)
-        elif event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
-            break  # the commands of the last completed task end here
-    if not accepted:
-        return None
-    update_id, accepted_at = min(accepted.items(), key=lambda item: item[1])
-    return ResetPoint(
-        update_id=update_id, accepted_event_id=accepted_at, reset_to=events[last].event_id
+            unanswered.pop(answered, None)
+    commands_end = next(
+        (
+            n
+            for n in range(last + 1, len(events))
+            if events[n].event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED
+        ),
+        len(events),
     )
+    in_last = {u: n for u, n in unanswered.items() if last < n < commands_end}
+    if in_last:
+        update_id, accepted_at = min(in_last.items(), key=lambda item: item[1])
+        return ResetPoint(
+            update_id=update_id,
+            accepted_event_id=events[accepted_at].event_id,
+            reset_to=events[last].event_id,
+        )
+    if events[last].event_id not in half_done_tasks(history):
+        return None
+    refused = _refused_answer(events[last:])
+    if refused not in unanswered:
+        return None
+    accepted_at = unanswered[refused]
+    accepting = max(i for i in tasks_done if i < accepted_at)
+    return ResetPoint(
+        update_id=refused,
+        accepted_event_id=events[accepted_at].event_id,
+        reset_to=events[accepting].event_id,
+        cause="the update's answer is refused after its task was lost (sdk-rust#888)",
+    )
+
+
+ABSENT_ANSWER = re.compile(r"absent message ID (\S+)/request/complete")
+
+
+def _refused_answer(events: list[HistoryEvent]) -> str | None:
+    """The update whose answer the server refused in the last task failure of ``events``."""
+    failures = [e for e in events if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED]
+    if not failures:
+        return None
+    named = ABSENT_ANSWER.search(failures[-1].workflow_task_failed_event_attributes.failure.message)
+    return named.group(1) if named else None
 
 
 def half_done_tasks(history: WorkflowHistory) -> list[int]:

@@ -84,6 +84,46 @@ def test_the_wedge_resets_to_the_completion_of_the_task_that_accepted_the_update
     )
 
 
+# The wedge's second shape, kept by the crash test under cache pressure (2026-12-07, twice in
+# 27 runs): the task completed at 134 accepted the update `visit-visit-1` (135) and asked for a
+# new task at once; that task was lost with its killed worker (138); the next one (141)
+# recorded only the update's append (142) and asked for a new task at once; the server refused
+# every task since: "absent message ID <update>/request/complete".
+LOST = Path(__file__).with_name("histories") / "accepted_by_a_lost_task_after_a_worker_crash.json"
+LOST_UPDATE = "crash-test:crash-ed0d4e21-01:visit-visit-1"
+
+
+def _lost() -> WorkflowHistory:
+    return WorkflowHistory.from_json("agreement-crash-ed0d4e21-01", LOST.read_text("utf-8"))
+
+
+def test_an_update_whose_accepting_task_was_lost_resets_to_that_task() -> None:
+    assert reset_point(_lost()) == ResetPoint(
+        update_id=LOST_UPDATE,
+        accepted_event_id=135,
+        reset_to=134,
+        cause="the update's answer is refused after its task was lost (sdk-rust#888)",
+    )
+    assert half_done_reset_point(_lost()) is None  # not a nondeterminism
+
+
+def test_a_lost_accepting_task_is_no_wedge_while_the_server_refuses_another_update() -> None:
+    other = _failing_with(
+        _lost(),
+        "BadUpdateWorkflowExecutionMessage: ProtocolMessageCommand referenced absent message "
+        "ID crash-test:crash-ed0d4e21-01:register/request/complete",  # answered at 129
+    )
+
+    assert reset_point(other) is None
+
+
+def test_a_lost_accepting_task_is_no_wedge_once_a_later_task_completed() -> None:
+    lost = _lost()
+    moving = [*lost.events, *_then(lost, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)]
+
+    assert reset_point(WorkflowHistory(lost.workflow_id, moving)) is None
+
+
 def test_a_task_that_answers_the_update_after_all_is_no_wedge() -> None:
     wedged = _wedged()
     recovered = [
