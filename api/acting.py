@@ -32,8 +32,21 @@ ACTION_TIMEOUT = timedelta(seconds=60)
 PERMISSION_CODES = frozenset({"role_not_permitted", "not_own_agreement"})
 
 
-def _refusal(failed: WorkflowUpdateFailedError) -> ApiError:
+RUN_ENDED_FIRST = "AcceptedUpdateCompletedWorkflow"  # the server's type for that failure
+
+
+def _refusal(failed: WorkflowUpdateFailedError, agreement_id: str) -> ApiError:
     cause = failed.cause
+    if isinstance(cause, ApplicationError) and cause.type == RUN_ENDED_FIRST:
+        # The run that accepted the action ended before answering it: reset (workers/healer.py)
+        # or closed; a reset gives the action to the new run, which may take it.
+        return ApiError(
+            503,
+            "action_pending",
+            "the agreement's workflow was restarted while it took the action; the action may "
+            f"still be recorded: see GET /api/agreements/{agreement_id} before trying again "
+            "(with the same Idempotency-Key it cannot be taken twice)",
+        )
     details = cause.details[0] if isinstance(cause, ApplicationError) and cause.details else None
     if isinstance(cause, ApplicationError) and isinstance(details, dict):
         code = str(details.get("code") or cause.type or "refused")
@@ -62,7 +75,7 @@ async def _answer(call: Awaitable[AgreementState], agreement_id: str) -> Agreeme
         async with asyncio.timeout(ACTION_TIMEOUT.total_seconds()):
             return await call
     except WorkflowUpdateFailedError as failed:
-        raise _refusal(failed) from None
+        raise _refusal(failed, agreement_id) from None
     except RPCError as failed:
         if failed.status is RPCStatusCode.NOT_FOUND:
             raise ApiError(

@@ -4,6 +4,8 @@ and whether it is safe to try again."""
 from __future__ import annotations
 
 import pytest
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from api.acting import UPDATE_ABORTED, _answer
@@ -36,3 +38,24 @@ async def test_a_temporal_that_cannot_be_reached_is_503_unavailable() -> None:
 
     assert (refused.value.status, refused.value.body.code) == (503, "unavailable")
     assert "tcp connect error" in refused.value.body.message
+
+
+async def test_an_action_whose_run_was_reset_before_it_answered_is_503_pending_not_refused() -> (
+    None
+):
+    # The server's failure when the run that accepted the update ended first (the healer's
+    # reset, which gives the update to the new run): not the domain's refusal.
+    ended = WorkflowUpdateFailedError(
+        ApplicationError(
+            "Workflow Update failed because the Workflow completed before the Update completed.",
+            type="AcceptedUpdateCompletedWorkflow",
+            non_retryable=True,
+        )
+    )
+
+    with pytest.raises(ApiError) as refused:
+        await _answer(_failing(ended), "ag-2026-0001")
+
+    assert (refused.value.status, refused.value.body.code) == (503, "action_pending")
+    assert "GET /api/agreements/ag-2026-0001" in refused.value.body.message
+    assert "Idempotency-Key" in refused.value.body.message

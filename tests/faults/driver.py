@@ -47,6 +47,8 @@ CALL_TIMEOUT_S = 8.0  # one query or one update call, while workers come and go
 PAUSE_S = 0.2  # between attempts
 
 Handle = WorkflowHandle[AgreementWorkflow, AgreementState]
+# The server's answer to an update whose run ended after it accepted the update (a reset).
+RUN_ENDED_FIRST = "AcceptedUpdateCompletedWorkflow"
 # What a call fails with while no worker is alive: Temporal's timeouts and RPC errors.
 WORKER_GONE = (RPCError, WorkflowUpdateRPCTimeoutOrCancelledError, TimeoutError)
 
@@ -132,6 +134,12 @@ async def _take(
         except WorkflowUpdateFailedError as failed:
             cause = failed.cause
             code = cause.type if isinstance(cause, ApplicationError) else None
+            if code == RUN_ENDED_FIRST:
+                # The run that accepted it ended first: the healer reset it, and the reset gave
+                # the update to the new run. Asked again (same update id), as a person would.
+                driven.failed(failed)
+                await asyncio.sleep(PAUSE_S)
+                continue
             if step.refused is not None and code == step.refused:
                 return
             raise AssertionError(f"{life.update_id(step)} failed: {cause!r}") from failed
