@@ -26,9 +26,13 @@ AT_ONCE = 3
 
 
 async def _run(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
+    """`pit` with ``args``: its exit status, stdout and stderr."""
+    return await _exec(PIT, *args, env=env)
+
+
+async def _exec(*argv: str, env: dict[str, str]) -> tuple[int, str, str]:
     process = await asyncio.create_subprocess_exec(
-        PIT,
-        *args,
+        *argv,
         env=env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
@@ -51,44 +55,28 @@ atexit.register(lambda: print("interpreter teardown ran", flush=True))
 sys.argv = ["pit", *sys.argv[1:]]
 cli.main.main()
 """
+WATCHED = (sys.executable, "-c", TEARDOWN_WATCHED)
 
 
 async def test_after_loading_temporal_pit_leaves_without_the_interpreters_teardown(
     admin_database_url: str,
 ) -> None:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-c",
-        TEARDOWN_WATCHED,
-        "audit",
-        "replay-workflows",
-        env=_env(admin_database_url),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+    code, out, err = await _exec(
+        *WATCHED, "audit", "replay-workflows", env=_env(admin_database_url)
     )
-    out, err = await asyncio.wait_for(process.communicate(), 120)
 
-    assert process.returncode == ExitCode.UNAVAILABLE, err
-    assert "interpreter teardown ran" not in out.decode()
-    assert f"Temporal at {REFUSED}" in err.decode()
+    assert code == ExitCode.UNAVAILABLE, err
+    assert "interpreter teardown ran" not in out
+    assert f"Temporal at {REFUSED}" in err
 
 
 async def test_a_command_that_never_starts_temporals_core_ends_as_usual() -> None:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-c",
-        TEARDOWN_WATCHED,
-        "audit",
-        "verify",
-        "--help",
-        env=os.environ | {"NO_COLOR": "1"},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+    code, out, err = await _exec(
+        *WATCHED, "audit", "verify", "--help", env=os.environ | {"NO_COLOR": "1"}
     )
-    out, err = await asyncio.wait_for(process.communicate(), 120)
 
-    assert process.returncode == 0, err
-    assert "interpreter teardown ran" in out.decode()
+    assert code == 0, err
+    assert "interpreter teardown ran" in out
 
 
 async def test_replay_workflows_against_a_refusing_temporal_always_exits_5_with_its_message(

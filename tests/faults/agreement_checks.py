@@ -208,7 +208,10 @@ async def assert_histories_replay(
             kept = FAILED_HISTORIES / f"{history.workflow_id}.json"
             kept.parent.mkdir(parents=True, exist_ok=True)
             kept.write_text(history.to_json(), encoding="utf-8")
-            if healer_resets and half_done_before(history, str(replayed.replay_failure)):
+            if (
+                healer_resets
+                and half_done_before(history, str(replayed.replay_failure)) is not None
+            ):
                 reset_when_replayed.append(history.workflow_id)
                 continue
         assert replayed.replay_failure is None, (seed, history.workflow_id, replayed.replay_failure)

@@ -30,6 +30,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from api.acting import RUN_ENDED_FIRST
 from domain.agreement import AgreementState, initial_state
 from domain.agreement.commands import SubmitApplication
 from tests.faults.agreement_lives import Life, Step
@@ -47,8 +48,6 @@ CALL_TIMEOUT_S = 8.0  # one query or one update call, while workers come and go
 PAUSE_S = 0.2  # between attempts
 
 Handle = WorkflowHandle[AgreementWorkflow, AgreementState]
-# The server's answer to an update whose run ended after it accepted the update (a reset).
-RUN_ENDED_FIRST = "AcceptedUpdateCompletedWorkflow"
 # What a call fails with while no worker is alive: Temporal's timeouts and RPC errors.
 WORKER_GONE = (RPCError, WorkflowUpdateRPCTimeoutOrCancelledError, TimeoutError)
 
